@@ -1,0 +1,1 @@
+"""JIGA Store API: handlers (HTTP adapters) -> logic (pure rules) -> dal (DynamoDB)."""

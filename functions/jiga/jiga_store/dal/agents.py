@@ -1,0 +1,141 @@
+"""Agents and listings in the JIGA table (the only module here that talks to DynamoDB).
+
+AGENT#<id>                     AGENT    the agent; gsi1: OWNER#<owner> / AGENT#<createdAt>
+AGENTNAME#<owner>#<lower name>  NAME     claims a name per owner (409 on a duplicate)
+LISTING#<id>                   LISTING  the marketplace listing
+"""
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from shared import aws
+from shared.dynamo import cancellation_codes, from_item, to_item, to_value
+from shared.errors import Conflict
+from shared.ledger import ExtraWrite
+
+
+def _agent_key(agent_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"AGENT#{agent_id}"}, "sk": {"S": "AGENT"}}
+
+
+class AgentRepository:
+    def __init__(self, table_name: str):
+        self.table_name = table_name
+
+    def get(self, agent_id: str) -> dict[str, Any] | None:
+        response = aws.dynamodb().get_item(TableName=self.table_name, Key=_agent_key(agent_id))
+        return from_item(response.get("Item"))
+
+    def new_agent_writes(self, agent: dict[str, Any]) -> list[ExtraWrite]:
+        """The writes that create an agent, to commit inside the ledger's transaction."""
+        name_claim = {
+            "pk": f"AGENTNAME#{agent['ownerId']}#{agent['name'].lower()}",
+            "sk": "NAME",
+            "agentId": agent["agentId"],
+        }
+        item = {
+            "pk": f"AGENT#{agent['agentId']}",
+            "sk": "AGENT",
+            "gsi1pk": f"OWNER#{agent['ownerId']}",
+            "gsi1sk": f"AGENT#{agent['createdAt']}",
+            **agent,
+        }
+        duplicate = lambda: Conflict(  # noqa: E731 - a factory the ledger calls on failure
+            "You already have an agent with this name", {"name": agent["name"]}, code="AGENT_NAME_EXISTS"
+        )
+        return [
+            ExtraWrite(
+                {
+                    "Put": {
+                        "TableName": self.table_name,
+                        "Item": to_item(name_claim),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                duplicate,
+            ),
+            ExtraWrite(
+                {
+                    "Put": {
+                        "TableName": self.table_name,
+                        "Item": to_item(item),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                duplicate,
+            ),
+        ]
+
+    def save_configuration(self, agent: dict[str, Any], configuration: dict[str, Any], updated_at: str) -> None:
+        self._update_versioned(
+            agent,
+            "SET configuration = :configuration, updatedAt = :now",
+            {":configuration": to_value(configuration), ":now": to_value(updated_at)},
+        )
+
+    def count_published(self, owner_id: str) -> int:
+        response = aws.dynamodb().query(
+            TableName=self.table_name,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :owner",
+            FilterExpression="marketplaceStatus.isPublished = :yes",
+            ExpressionAttributeValues={":owner": {"S": f"OWNER#{owner_id}"}, ":yes": {"BOOL": True}},
+            Select="COUNT",
+        )
+        return int(response.get("Count", 0))
+
+    def publish(self, agent: dict[str, Any], listing: dict[str, Any]) -> None:
+        status = {"isPublished": True, "isHirable": listing["status"] == "active", "listingId": listing["listingId"]}
+        try:
+            aws.dynamodb().transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": to_item({"pk": f"LISTING#{listing['listingId']}", "sk": "LISTING", **listing}),
+                        }
+                    },
+                    {
+                        "Update": self._versioned_update(
+                            agent,
+                            "SET marketplaceStatus = :status, updatedAt = :now",
+                            {":status": to_value(status), ":now": to_value(listing["publishedAt"])},
+                        )
+                    },
+                ]
+            )
+        except ClientError as error:
+            if "ConditionalCheckFailed" in cancellation_codes(error):
+                raise self._concurrent_change(agent) from error
+            raise
+
+    def _versioned_update(self, agent: dict[str, Any], expression: str, values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "TableName": self.table_name,
+            "Key": _agent_key(agent["agentId"]),
+            "UpdateExpression": f"{expression}, version = :next",
+            "ConditionExpression": "version = :version AND ownerId = :owner",
+            "ExpressionAttributeValues": {
+                **values,
+                ":next": to_value(agent["version"] + 1),
+                ":version": to_value(agent["version"]),
+                ":owner": to_value(agent["ownerId"]),
+            },
+        }
+
+    def _update_versioned(self, agent: dict[str, Any], expression: str, values: dict[str, Any]) -> None:
+        try:
+            aws.dynamodb().update_item(**self._versioned_update(agent, expression, values))
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise self._concurrent_change(agent) from error
+            raise
+
+    @staticmethod
+    def _concurrent_change(agent: dict[str, Any]) -> Conflict:
+        return Conflict(
+            "The agent was changed by another request; fetch it and retry",
+            {"agentId": agent["agentId"]},
+            code="CONCURRENT_MODIFICATION",
+        )

@@ -1,0 +1,211 @@
+"""Request and response models exactly as jiga-store.md spells them."""
+
+import re
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Rank = Literal["Bronze", "Silver", "Gold", "Platinum"]
+AgentType = Literal["Assistant", "Mentor", "Specialist"]
+Provider = Literal["gemini", "google", "openai"]
+ToolId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+DofAmount = Annotated[int, Field(gt=0, le=1_000_000_000)]
+ALLOWED_CATEGORIES = (
+    "Gaming",
+    "Mentors",
+    "Assistants",
+    "Specialists",
+    "Coaching",
+    "Esports",
+    "Casual",
+    "Competitive",
+    "Streaming",
+    "Education",
+)
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class SpecModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Features(SpecModel):
+    hasVoiceChat: bool
+    hasCommentator: bool
+    hasMemory: bool
+
+
+class Specialization(SpecModel):
+    games: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]] = Field(
+        min_length=1, max_length=20
+    )
+    focus: str = Field(min_length=1, max_length=200)
+    specialistType: Literal["Trained", "Experience"]
+
+
+class CreateAgentRequest(SpecModel):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=50)]
+    rank: Rank
+    type: AgentType
+    provider: Provider
+    nationality: str = Field(min_length=2, max_length=50)
+    language: str = Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="ISO 639-1, optionally with region")
+    voiceId: str = Field(min_length=1, max_length=64)
+    features: Features
+    toolkit: list[ToolId] = Field(max_length=20)
+    specialization: Specialization | None = None
+
+    @model_validator(mode="after")
+    def specialists_need_a_specialization(self) -> "CreateAgentRequest":
+        if self.type == "Specialist" and self.specialization is None:
+            raise ValueError("specialization is required for Specialist agents")
+        if len(set(self.toolkit)) != len(self.toolkit):
+            raise ValueError("toolkit must not repeat a tool")
+        return self
+
+
+class MarketplaceStatus(BaseModel):
+    isPublished: bool
+    isHirable: bool
+
+
+class AgentResponse(BaseModel):
+    id: str
+    ownerId: str
+    name: str
+    rank: str
+    type: str
+    imageUrl: str
+    configuration: dict[str, Any]
+    marketplaceStatus: MarketplaceStatus
+    createdAt: str
+    updatedAt: str
+
+
+class TeamMessaging(SpecModel):
+    enabled: bool
+    propagation_mode: Literal["real_time", "broadcast", "targeted"]
+
+
+class AgentConfiguration(BaseModel):
+    """The runtime options; unknown keys are kept ("... other configuration options")."""
+
+    model_config = ConfigDict(extra="allow")
+
+    high_speed_vision: bool
+    high_speed_mode: Literal["ultra_fast", "balanced", "quality_focused"] | None = None
+    target_fps: float | None = Field(default=None, ge=1.0, le=10.0)
+    analysis_interval: float | None = Field(default=None, ge=0.1, le=2.0)
+    max_concurrent_analyses: int | None = Field(default=None, ge=1, le=20)
+    voice_enabled: bool | None = None
+    selected_voice_name: str | None = Field(default=None, min_length=1, max_length=64)
+    team_messaging: TeamMessaging | None = None
+
+
+class UpdateConfigResponse(BaseModel):
+    agentId: str
+    configuration: dict[str, Any]
+    validationWarnings: list[str]
+    updatedAt: str
+
+
+class DayHours(SpecModel):
+    start: str
+    end: str
+
+    @model_validator(mode="after")
+    def clock_times(self) -> "DayHours":
+        if not _CLOCK.match(self.start) or not _CLOCK.match(self.end):
+            raise ValueError("start and end must be HH:MM (24-hour)")
+        if self.start == self.end:
+            raise ValueError("start and end must differ")
+        return self
+
+
+class Availability(SpecModel):
+    schedule: Literal["always", "scheduled"]
+    hours: dict[Literal[DAYS], DayHours] | None = None  # type: ignore[valid-type]
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def iana_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError("must be an IANA timezone such as Europe/Paris") from error
+        return value
+
+    @model_validator(mode="after")
+    def scheduled_needs_hours(self) -> "Availability":
+        if self.schedule == "scheduled" and not self.hours:
+            raise ValueError("hours are required when schedule is 'scheduled'")
+        return self
+
+
+class Pricing(SpecModel):
+    hourly: int
+    daily: int
+    weekly: int
+
+
+class Listing(SpecModel):
+    title: str = Field(min_length=1, max_length=100)
+    description: str = Field(min_length=1, max_length=1000)
+    tags: list[Tag] = Field(default_factory=list, max_length=10)
+    category: list[Literal[ALLOWED_CATEGORIES]] = Field(min_length=1, max_length=5)  # type: ignore[valid-type]
+    pricing: Pricing
+    availability: Availability = Field(default_factory=lambda: Availability(schedule="always"))
+
+
+class PublishRequest(SpecModel):
+    listing: Listing
+
+
+class PublishResponse(BaseModel):
+    agentId: str
+    listingId: str
+    marketplaceUrl: str
+    status: Literal["active", "pending_review"]
+    publishedAt: str
+
+
+class GrantRequest(SpecModel):
+    userId: str = Field(min_length=1, max_length=64)
+    amount: DofAmount
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class GrantResponse(BaseModel):
+    transactionId: str
+    userId: str
+    amount: int
+    newBalance: int
+    createdAt: str
+
+
+class WalletEntry(BaseModel):
+    transactionId: str
+    amount: int
+    balanceBefore: int | None = None
+    balanceAfter: int | None = None
+    description: str
+    kind: str | None = None
+    createdAt: str
+
+
+class WalletPagination(BaseModel):
+    limit: int
+    nextCursor: str | None
+    hasMore: bool
+
+
+class WalletResponse(BaseModel):
+    userId: str
+    balance: int
+    currency: Literal["DOF"] = "DOF"
+    history: list[WalletEntry]
+    pagination: WalletPagination

@@ -1,0 +1,218 @@
+"""The FastAPI app factory every endpoint group uses, and the Lambda handler around it.
+
+``create_app`` wires, once per function: the API's error envelope for every failure, request ids
+(API Gateway's ``requestContext.requestId``) on every response and in every log line, security
+headers, CORS from configuration, a body-size limit, and the DynamoDB-backed rate limiter.
+``lambda_handler`` wraps the app in Mangum with Powertools Logger, Tracer and Metrics.
+"""
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared import auth
+from shared.errors import DomainError, ErrorStyle, PayloadTooLarge, RateLimited
+from shared.observability import count, log_exception, logger, metrics, tracer
+from shared.ratelimit import check_rate_limit
+from shared.settings import get_settings
+
+MAX_BODY_BYTES = 1024 * 1024
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+    (b"cache-control", b"no-store"),
+]
+
+
+def _request_id(scope: dict[str, Any]) -> str:
+    event = scope.get("aws.event") or {}
+    return event.get("requestContext", {}).get("requestId") or f"req_{uuid.uuid4().hex[:16]}"
+
+
+def _source_ip(scope: dict[str, Any]) -> str:
+    event = scope.get("aws.event") or {}
+    ip = event.get("requestContext", {}).get("http", {}).get("sourceIp")
+    if ip:
+        return ip
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+class PlatformMiddleware:
+    """Pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request)."""
+
+    def __init__(self, app: Any, api_name: str, style: ErrorStyle, rate_limit: Callable[[], int]):
+        self.app = app
+        self.api_name = api_name
+        self.style = style
+        self.rate_limit = rate_limit
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
+        scope.setdefault("state", {})["request_id"] = request_id
+        logger(self.api_name).set_correlation_id(request_id)
+        extra_headers = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
+
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            await self._reject(send, PayloadTooLarge("Request body exceeds 1 MiB"), request_id, extra_headers)
+            return
+
+        decision = None
+        limit = self.rate_limit()
+        if limit > 0 and scope.get("method") != "OPTIONS":
+            decision = check_rate_limit(get_settings().rate_limit_table, self.api_name, self._caller(scope), limit)
+            extra_headers += decision.headers()
+            if not decision.allowed:
+                extra_headers.append((b"retry-after", str(max(decision.reset_at - _now(), 1)).encode()))
+                error = RateLimited(
+                    f"Rate limit of {limit} requests per minute exceeded",
+                    {"limit": limit, "resetAt": decision.reset_at},
+                )
+                await self._reject(send, error, request_id, extra_headers)
+                return
+
+        async def send_with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + extra_headers
+                status = message["status"]
+                count(self.api_name, "Requests")
+                if status >= 500:
+                    count(self.api_name, "ServerErrors")
+                elif status >= 400:
+                    count(self.api_name, "ClientErrors")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _caller(self, scope: dict[str, Any]) -> str:
+        request = Request(scope)
+        token = auth.bearer_token(request)
+        if token:
+            try:
+                claims = auth.decode_token(token, self.api_name)
+                return f"user:{claims['sub']}"
+            except DomainError:
+                pass
+        return f"ip:{_source_ip(scope)}"
+
+    async def _reject(self, send: Callable, error: DomainError, request_id: str, headers: list) -> None:
+        status, body = self.style.body(error, request_id)
+        payload = json.dumps(body).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"application/json"), *headers],
+            }
+        )
+        await send({"type": "http.response.body", "body": payload})
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+def _validation_details(error: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    details = []
+    all_missing = True
+    for item in error.errors():
+        location = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path")]
+        if item.get("type") != "missing":
+            all_missing = False
+        details.append({"field": ".".join(location) or "body", "message": item.get("msg", "Invalid value")})
+    return ("missing_field" if all_missing and details else "invalid_input"), details
+
+
+def create_app(
+    api_name: str,
+    style: ErrorStyle,
+    routers: Iterable[APIRouter],
+    rate_limit_per_minute: Callable[[], int] | None = None,
+) -> FastAPI:
+    """One FastAPI app per endpoint group; ``api_name`` is also the JWT audience."""
+    app = FastAPI(title=api_name, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.api_name = api_name
+    app.state.audience = api_name
+    app.state.error_style = style
+
+    for router in routers:
+        app.include_router(router)
+
+    def render(request: Request, error: DomainError) -> JSONResponse:
+        request_id = getattr(request.state, "request_id", None) or _request_id(request.scope)
+        status, body = style.body(error, request_id)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(status_code=status, content=body, headers=headers)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        return render(request, error)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        kind, details = _validation_details(error)
+        failure = DomainError("Request validation failed", details)
+        failure.kind = kind
+        return render(request, failure)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        failure = DomainError(str(error.detail))
+        failure.kind = {404: "route_not_found", 405: "method_not_allowed"}.get(error.status_code, "invalid_input")
+        return render(request, failure)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
+        log_exception(api_name, "Unhandled error", path=request.url.path)
+        failure = DomainError("An unexpected error occurred")
+        failure.kind = "internal"
+        return render(request, failure)
+
+    settings = get_settings()
+    wrapped: Any = PlatformMiddleware(
+        app, api_name, style, rate_limit_per_minute or (lambda: get_settings().rate_limit_per_minute)
+    )
+    if settings.cors_origins:
+        from starlette.middleware.cors import CORSMiddleware
+
+        wrapped = CORSMiddleware(
+            wrapped,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
+            expose_headers=["X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"],
+            max_age=600,
+        )
+    app.state.asgi = wrapped
+    return app
+
+
+def lambda_handler(app: FastAPI) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """Mangum around the app, built once per function, with Powertools around Mangum."""
+    from aws_lambda_powertools.logging import correlation_paths
+    from mangum import Mangum
+
+    service = app.state.api_name
+    adapter = Mangum(app.state.asgi, lifespan="off")
+
+    @logger(service).inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    @tracer(service).capture_lambda_handler(capture_response=False)
+    @metrics(service).log_metrics
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return adapter(event, context)
+
+    return handler

@@ -1,0 +1,33 @@
+"""Powertools Logger, Tracer and Metrics, one set per API (the API name is the service)."""
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+METRICS_NAMESPACE = "ServerlessPlatform"
+
+
+@cache
+def logger(service: str) -> Logger:
+    return Logger(service=service)
+
+
+@cache
+def tracer(service: str) -> Tracer:
+    return Tracer(service=service)
+
+
+@cache
+def metrics(service: str) -> Metrics:
+    return Metrics(namespace=METRICS_NAMESPACE, service=service)
+
+
+def count(service: str, name: str, value: float = 1) -> None:
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    metrics(service).add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def log_exception(service: str, message: str, **extra: Any) -> None:
+    logger(service).exception(message, extra=extra)

@@ -1,0 +1,83 @@
+"""Serves every HTTP API of the template on its own localhost port (``make dev``)."""
+
+import signal
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from local.runtime import LocalRuntime
+
+
+def _request_handler(runtime: LocalRuntime, api_id: str) -> type[BaseHTTPRequestHandler]:
+    class ApiGatewayHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "local-apigateway"
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length) if length else b""
+            url = urlsplit(self.path)
+            status, headers, payload = runtime.handle_http(
+                api_id, self.command, url.path, url.query, list(self.headers.items()), body, self.client_address[0]
+            )
+            self.send_response(status)
+            for name, value in headers:
+                if name.lower() not in ("content-length", "connection"):
+                    self.send_header(name, value)
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+        def log_message(self, format: str, *args: object) -> None:
+            print(f"{api_id} {self.address_string()} {format % args}", flush=True)
+
+    return ApiGatewayHandler
+
+
+class LocalServer:
+    def __init__(self, runtime: LocalRuntime):
+        self.runtime = runtime
+        self.servers: list[ThreadingHTTPServer] = []
+
+    def start(self) -> list[str]:
+        lines = []
+        for api_id in self.runtime.http_api_ids():
+            server = ThreadingHTTPServer(
+                (self.runtime.host, self.runtime.ports[api_id]), _request_handler(self.runtime, api_id)
+            )
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, name=f"http-{api_id}", daemon=True).start()
+            self.servers.append(server)
+            lines.append(f"API {api_id} {self.runtime.base_url(api_id)}")
+        return lines
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+
+
+def main() -> None:
+    runtime = LocalRuntime().start()
+    from local.seed import seed_operators
+
+    operator_lines = seed_operators(runtime)
+    server = LocalServer(runtime)
+    for line in server.start():
+        print(line, flush=True)
+    for line in operator_lines:
+        print(line, flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    stopped.wait()
+    print("Stopping local runtime", flush=True)
+    server.stop()
+    runtime.stop()
+
+
+if __name__ == "__main__":
+    main()
