@@ -49,9 +49,10 @@ def verify_password(password: str, encoded: str) -> bool:
             p=int(p),
             dklen=_SCRYPT_LEN,
         )
-    except (ValueError, TypeError):
+        expected_digest = base64.urlsafe_b64decode(expected)
+    except (ValueError, TypeError):  # a malformed stored hash never verifies (binascii.Error is a ValueError)
         return False
-    return hmac.compare_digest(digest, base64.urlsafe_b64decode(expected))
+    return hmac.compare_digest(digest, expected_digest)
 
 
 # A hash of a random password, so that a login for an unknown email costs the same as a wrong
