@@ -159,7 +159,9 @@ class Ledger:
         return self.balances([account])[account][0]
 
     def history(self, account: str, limit: int = 20, cursor: str | None = None) -> tuple[int, CursorPage]:
-        """Balance and newest-first entries in one query (the balance item sorts last)."""
+        """Balance and newest-first entries in one query (the balance item sorts last).
+
+        A cursor pages only through the account it was issued for; any other is a 400."""
         query: dict[str, Any] = {
             "TableName": self.table_name,
             "KeyConditionExpression": "pk = :pk",
@@ -168,8 +170,13 @@ class Ledger:
             "Limit": limit + (0 if cursor else 1),
         }
         if cursor:
-            query["ExclusiveStartKey"] = decode_cursor(cursor)
-        response = self._client.query(**query)
+            query["ExclusiveStartKey"] = _start_key(cursor, account)
+        try:
+            response = self._client.query(**query)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ValidationException":
+                raise
+            raise InvalidInput("Invalid pagination cursor", {"cursor": cursor}) from error
         items = [from_item(raw) for raw in response.get("Items", [])]
         balance = 0
         entries = []
@@ -207,7 +214,13 @@ class Ledger:
         for _attempt in range(_MAX_ATTEMPTS):
             tracked = [a for a in merged if is_tracked(a)]
             current = self.balances(tracked) if tracked else {}
-            changes = self._plan(merged, current)
+            try:
+                changes = self._plan(merged, current)
+            except (InsufficientFunds, BalanceCapExceeded):
+                # A retry of a transaction that already posted may no longer fit today's balances.
+                if self.get_transaction(transaction_id) is not None:
+                    return self._replay(transaction_id, merged)
+                raise
             created_at = utc_now_iso()
             operations = self._operations(transaction_id, changes, current, description, metadata, created_at)
             try:
@@ -386,6 +399,22 @@ def _merge_and_check(postings: list[Posting]) -> dict[str, int]:
     if 1 + 2 * len(nonzero) > 90:
         raise InvalidInput("Too many accounts in one transaction")
     return nonzero
+
+
+def _start_key(cursor: str, account: str) -> dict[str, Any]:
+    """The cursor's key, provided it points into this account's history and nowhere else."""
+    key = decode_cursor(cursor)
+    sort_key = key.get("sk")
+    if (
+        set(key) != {"pk", "sk"}
+        or key["pk"] != {"S": f"ACCOUNT#{account}"}
+        or not isinstance(sort_key, dict)
+        or set(sort_key) != {"S"}
+        or not isinstance(sort_key["S"], str)
+        or not sort_key["S"]
+    ):
+        raise InvalidInput("Invalid pagination cursor", {"cursor": cursor})
+    return key
 
 
 def _entry_view(item: dict[str, Any]) -> dict[str, Any]:
