@@ -110,6 +110,40 @@ class AgentRepository:
                 raise self._concurrent_change(agent) from error
             raise
 
+    def record_completed_hire(self, agent_id: str, thresholds: dict[int, str]) -> list[str]:
+        """Count a completed hire; returns achievements this hire earned (each awarded once)."""
+        client = aws.dynamodb()
+        response = client.update_item(
+            TableName=self.table_name,
+            Key=_agent_key(agent_id),
+            UpdateExpression="ADD completedHires :one",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":one": to_value(1)},
+            ReturnValues="UPDATED_NEW",
+        )
+        count = int(response["Attributes"]["completedHires"]["N"])
+        earned = []
+        for threshold, achievement in sorted(thresholds.items()):
+            if count < threshold:
+                continue
+            try:
+                client.update_item(
+                    TableName=self.table_name,
+                    Key=_agent_key(agent_id),
+                    UpdateExpression="SET achievements = list_append(if_not_exists(achievements, :empty), :new)",
+                    ConditionExpression="NOT contains(achievements, :name)",
+                    ExpressionAttributeValues={
+                        ":empty": to_value([]),
+                        ":new": to_value([achievement]),
+                        ":name": to_value(achievement),
+                    },
+                )
+                earned.append(achievement)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+        return earned
+
     def _versioned_update(self, agent: dict[str, Any], expression: str, values: dict[str, Any]) -> dict[str, Any]:
         return {
             "TableName": self.table_name,

@@ -209,3 +209,90 @@ class WalletResponse(BaseModel):
     currency: Literal["DOF"] = "DOF"
     history: list[WalletEntry]
     pagination: WalletPagination
+
+
+class HireConfiguration(SpecModel):
+    """Session-specific overrides a hirer may set ("limited configuration options")."""
+
+    high_speed_vision: bool | None = None
+    voice_enabled: bool | None = None
+
+
+class HireRequest(SpecModel):
+    dofAllocation: DofAmount
+    startTime: str | None = Field(default=None, max_length=40)
+    configuration: HireConfiguration | None = None
+    message: str | None = Field(default=None, max_length=500)
+
+
+class HireContract(BaseModel):
+    dofAllocated: int
+    estimatedHours: float
+    baseRate: int
+    startedAt: str
+
+
+class Distribution(BaseModel):
+    owner: int
+    platform: int
+    creator: int
+
+
+class HireTransaction(BaseModel):
+    id: str
+    status: Literal["completed"]
+    dofAmount: int
+    distribution: Distribution
+
+
+class HireResponse(BaseModel):
+    sessionId: str
+    agentId: str
+    contract: HireContract
+    transaction: HireTransaction
+    accessToken: str
+    sessionUrl: str
+
+
+class StartSessionRequest(SpecModel):
+    agentId: str = Field(min_length=1, max_length=64)
+    type: Literal["owned", "hired", "trial"]
+    hireSessionId: str | None = Field(default=None, max_length=64)
+    configuration: dict[str, Any] | None = None
+
+
+class SessionConnection(BaseModel):
+    websocketUrl: str
+    token: str
+    protocols: list[str]
+
+
+class SessionDofs(BaseModel):
+    allocated: int
+    consumed: int
+    remaining: int
+
+
+class StartSessionResponse(BaseModel):
+    sessionId: str
+    agentId: str
+    type: str
+    status: Literal["active"]
+    connection: SessionConnection
+    dof: SessionDofs
+    expiresAt: str
+
+
+class SessionResponse(BaseModel):
+    sessionId: str
+    agentId: str
+    type: str
+    status: str
+    dof: SessionDofs
+    rate: int
+    startedAt: str
+    expiresAt: str
+    listingId: str | None = None
+    endedReason: str | None = None
+    endedAt: str | None = None
+    settlement: dict[str, Any] | None = None
