@@ -7,6 +7,7 @@ from jiga_store.dal.sessions import SessionRepository
 from jiga_store.dal.workflows import SessionLifecycle
 from jiga_store.logic.sessions import SessionServices
 from jiga_store.settings import get_jiga_settings
+from shared import websocket
 from shared.events import EventLog
 from shared.identity import UserDirectory
 from shared.ledger import Ledger
@@ -42,4 +43,5 @@ def session_services() -> SessionServices:
         lifecycle=SessionLifecycle(settings.session_lifecycle_arn),
         events=events(),
         websocket_url=settings.websocket_url,
+        notify=websocket.broadcast,
     )

@@ -16,7 +16,8 @@ class JigaSettings(PlatformSettings):
     marketplace_web_url: str = Field(default="https://jigastore.com/marketplace", alias="JIGA_MARKETPLACE_WEB_URL")
     asset_base_url: str = Field(default="https://assets.jigastore.com", alias="JIGA_ASSET_BASE_URL")
     session_lifecycle_arn: str = Field(default="", alias="SESSION_LIFECYCLE_ARN")
-    websocket_url: str = Field(default="ws://127.0.0.1:3101", alias="JIGA_WEBSOCKET_URL")
+    websocket_url: str = Field(default="ws://127.0.0.1:3101/dev", alias="JIGA_WEBSOCKET_URL")
+    websocket_endpoint: str = Field(default="http://127.0.0.1:3101/dev", alias="JIGA_WEBSOCKET_ENDPOINT")
 
 
 @lru_cache(maxsize=1)

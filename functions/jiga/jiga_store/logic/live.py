@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from jiga_store.dal.sessions import ACTIVE
 from jiga_store.logic import hire as rules
+from jiga_store.logic.messages import dof_update, error_message, server_message, session_ended
 from jiga_store.logic.sessions import SessionServices, end_session
 from jiga_store.models.api import AgentConfiguration
 from jiga_store.providers.responder import responder_for
@@ -19,39 +20,6 @@ CLIENT_TYPES = ("voice_input", "text_input", "config_update", "end_session")
 MAX_TEXT = 2000
 MAX_AUDIO_BYTES = 512 * 1024
 MAX_AUDIO_SECONDS = 60
-
-
-def server_message(kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"type": kind, "data": data, "timestamp": utc_now_iso()}
-
-
-def error_message(code: str, message: str) -> dict[str, Any]:
-    return server_message("error", {"code": code, "message": message})
-
-
-def dof_update(session: dict[str, Any], consumed: int) -> dict[str, Any]:
-    remaining = max(session["allocated"] - consumed, 0)
-    return server_message(
-        "dof_update",
-        {
-            "consumed": consumed,
-            "remaining": remaining,
-            "rate": session["rate"],
-            "estimatedTimeRemaining": rules.estimated_minutes_remaining(remaining, session["rate"]),
-        },
-    )
-
-
-def session_ended(session: dict[str, Any], reason: str, consumed: int) -> dict[str, Any]:
-    return server_message(
-        "session_ended",
-        {
-            "sessionId": session["sessionId"],
-            "reason": reason,
-            "consumed": consumed,
-            "remaining": max(session["allocated"] - consumed, 0),
-        },
-    )
 
 
 def _user_text(kind: str, data: Any) -> str | dict[str, Any]:

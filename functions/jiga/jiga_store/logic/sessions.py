@@ -11,6 +11,7 @@ Session types (decisions the spec left open):
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -19,6 +20,7 @@ from jiga_store.dal.sessions import ACTIVE, REFUNDED, SETTLED, SessionRepository
 from jiga_store.dal.workflows import SessionLifecycle
 from jiga_store.logic import hire as rules
 from jiga_store.logic.agents import MIN_HOURLY, not_found, not_owner
+from jiga_store.logic.messages import session_ended
 from jiga_store.settings import API_NAME, DOF
 from shared import auth
 from shared.errors import Forbidden, InvalidInput, NotFound, ServiceUnavailable, utc_now_iso
@@ -43,6 +45,7 @@ class SessionServices:
     lifecycle: SessionLifecycle
     events: EventLog
     websocket_url: str
+    notify: Callable[[str, dict[str, Any]], int]  # push a message to every socket of a session
 
 
 def session_not_found(session_id: str) -> NotFound:
@@ -346,7 +349,8 @@ def settle_session(services: SessionServices, session_id: str, reason: str) -> d
         raise session_not_found(session_id)
     if session["status"] in (SETTLED, REFUNDED):
         return session.get("settlement") or {}
-    if session["status"] == ACTIVE:
+    ended_here = session["status"] == ACTIVE
+    if ended_here:  # the lifecycle timed out (contract expired or idle): tell any open socket
         session = services.sessions.end(session_id, reason, utc_now_iso()) or services.sessions.get(session_id)
     consumed = min(session.get("consumed", 0), session["allocated"])
     shares = rules.split(consumed) if session["type"] == "hired" else None
@@ -367,6 +371,8 @@ def settle_session(services: SessionServices, session_id: str, reason: str) -> d
     )
     if not posted.replayed:
         _after_settlement(services, session, posted, consumed)
+    if ended_here:
+        services.notify(session_id, session_ended(session, session.get("endedReason", reason), consumed))
     return settlement
 
 
