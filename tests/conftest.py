@@ -11,7 +11,8 @@ from tests.support.jiga import JigaDriver
 @pytest.fixture(scope="session")
 def runtime():
     # The limiter is exercised by its own test; elsewhere it must not throttle a fast suite.
-    local = LocalRuntime(parameter_overrides={"RateLimitPerMinute": "1000000"}).start()
+    # Search sees every write at once (a warm instance otherwise refreshes every few seconds).
+    local = LocalRuntime(parameter_overrides={"RateLimitPerMinute": "1000000", "CatalogueRefreshSeconds": "0"}).start()
     seed_operators(local)
     yield local
     local.stop()
