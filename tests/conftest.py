@@ -16,8 +16,11 @@ SAMPLE_TEMPLATE = Path(__file__).parent / "fixtures" / "runtime_template"
 @pytest.fixture(scope="session")
 def runtime():
     # The limiter is exercised by its own test; elsewhere it must not throttle a fast suite.
-    # Wait states and Retry intervals of state machines take no time in tests.
-    local = LocalRuntime(parameter_overrides={"RateLimitPerMinute": "1000000"}, states_time_scale=0).start()
+    # Wait states and Retry intervals of state machines take no time in tests, and search sees
+    # every write at once (a warm instance otherwise refreshes its catalogue every few seconds).
+    local = LocalRuntime(
+        parameter_overrides={"RateLimitPerMinute": "1000000", "CatalogueRefreshSeconds": "0"}, states_time_scale=0
+    ).start()
     seed_operators(local)
     yield local
     local.stop()

@@ -3,8 +3,10 @@
 from functools import lru_cache
 
 from jiga_store.dal.agents import AgentRepository
+from jiga_store.dal.catalogue import CatalogueRepository
 from jiga_store.dal.sessions import SessionRepository
 from jiga_store.dal.workflows import SessionLifecycle
+from jiga_store.logic.marketplace import WarmCatalogue
 from jiga_store.logic.sessions import SessionServices
 from jiga_store.settings import get_jiga_settings
 from shared import websocket
@@ -45,3 +47,13 @@ def session_services() -> SessionServices:
         websocket_url=settings.websocket_url,
         notify=websocket.broadcast,
     )
+
+
+def catalogue_repository() -> CatalogueRepository:
+    return CatalogueRepository(get_jiga_settings().jiga_table)
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> WarmCatalogue:
+    """The instance's warm copy of the marketplace catalogue (kept between invocations)."""
+    return WarmCatalogue(catalogue_repository(), get_jiga_settings().catalogue_refresh_seconds)

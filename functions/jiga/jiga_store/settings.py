@@ -18,6 +18,7 @@ class JigaSettings(PlatformSettings):
     session_lifecycle_arn: str = Field(default="", alias="SESSION_LIFECYCLE_ARN")
     websocket_url: str = Field(default="ws://127.0.0.1:3101/dev", alias="JIGA_WEBSOCKET_URL")
     websocket_endpoint: str = Field(default="http://127.0.0.1:3101/dev", alias="JIGA_WEBSOCKET_ENDPOINT")
+    catalogue_refresh_seconds: float = Field(default=5.0, ge=0, alias="CATALOGUE_REFRESH_SECONDS")
 
 
 @lru_cache(maxsize=1)
