@@ -56,8 +56,9 @@ integration: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench
 
+# sam build looks for python3.13 on PATH (no Docker): put the one we found first.
 build: $(SAM_VENV)/.installed
-	$(SAM_VENV)/bin/sam build
+	PATH="$(dir $(PYTHON)):$$PATH" $(SAM_VENV)/bin/sam build
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache .hypothesis

@@ -5,12 +5,23 @@ events, an HTTP API v2 (payload 2.0) event is built, the handler the template na
 from its CodeUri and invoked with that event and a Lambda context, and Mangum hands it to FastAPI.
 
 Invocations run one at a time on a dedicated worker thread, like one warm Lambda instance: that
-keeps moto's in-memory state consistent and gives Mangum the event loop it expects.
+keeps moto's in-memory state consistent and gives Mangum the event loop it expects. A handler that
+calls another function (``lambda.invoke``) waits while the callee runs on a fresh thread, so one
+handler runs at a time even then. Each invocation sees its own function's environment variables
+(see ``_apply_environment``).
+
+Step Functions (local/state_machines.py) and WebSocket APIs (local/websocket_api.py) plug in
+through botocore ``before-send`` handlers on boto3's default session, registered at start: the
+Lambda tasks of executions, pushes through the ``@connections`` API and Step Functions calls made
+by handlers all reach this runtime without leaving the process. docs/local-runtime.md lists what
+is supported and how it differs from AWS.
 """
 
+import asyncio
 import base64
 import importlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -18,8 +29,9 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +40,9 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from local.template import ACCOUNT_ID, REGION, Resolver, load_template
+from local import state_machines
+from local.template import ACCOUNT_ID, REGION, Resolver, load_template, state_machine_arn
+from local.websocket_api import WebSocketGateway
 
 ROOT = Path(__file__).resolve().parent.parent
 # Fixed, documented ports: an API keeps its port whatever else the template gains.
@@ -41,6 +55,7 @@ DEFAULT_PORTS = {
     "JigaWebSocketApi": 3101,
     "CosmicWebSocketApi": 3104,
 }
+_LOCAL_SCHEME = {"https": "http", "wss": "ws"}
 LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
     "AWS_REGION": REGION,
@@ -62,6 +77,19 @@ class FunctionSpec:
     environment: dict[str, str]
     timeout: int
     memory: int
+    name: str = ""
+    layers: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class _Job:
+    """An invocation a Step Functions execution waits for. It is claimed exactly once: by the
+    worker in turn, or earlier by a handler that waits on Step Functions (``_drain_jobs``)."""
+
+    function_id: str
+    event: Any
+    future: Future = field(default_factory=Future)
+    claimed: bool = False
 
 
 @dataclass
@@ -123,19 +151,33 @@ def _route_pattern(path: str) -> tuple[re.Pattern, tuple[int, int]]:
 
 
 class LocalRuntime:
-    def __init__(self, root: Path = ROOT, parameter_overrides: dict[str, str] | None = None, host: str = "127.0.0.1"):
+    def __init__(
+        self,
+        root: Path = ROOT,
+        parameter_overrides: dict[str, str] | None = None,
+        host: str = "127.0.0.1",
+        states_time_scale: float | None = None,
+    ):
+        """``states_time_scale`` scales Wait states and Retry intervals (0: instant, 1: real time);
+        None reads LOCAL_STATES_TIME_SCALE (default 1). It applies to the whole process."""
         self.root = root
         self.host = host
         self.template = load_template(root / "template.yaml")
         self.resolver = Resolver(self.template)
         self.parameter_overrides = dict(parameter_overrides or {})
+        self.states_time_scale = states_time_scale
         self.ports: dict[str, int] = {}
         self.functions: dict[str, FunctionSpec] = {}
+        self.function_ids_by_name: dict[str, str] = {}
+        self.state_machines: dict[str, str] = {}
         self.routes: list[Route] = []
+        self.websockets = WebSocketGateway(self)
+        self.log = logging.getLogger("local.runtime")
         self._handlers: dict[str, Callable] = {}
         self._mock: Any = None
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lambda", initializer=_new_event_loop)
-        self._worker_thread: threading.Thread | None = None
+        self._jobs: list[_Job] = []
+        self._jobs_lock = threading.Lock()
         self.started = False
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -144,11 +186,22 @@ class LocalRuntime:
         return {k: v for k, v in self.template["Resources"].items() if v["Type"] == kind}
 
     def start(self) -> "LocalRuntime":
+        """Start moto (nesting inside a runtime already running in this process, whose AWS state
+        it then shares: give the templates distinct resource names) and create the resources."""
         os.environ.update(LOCAL_ENVIRONMENT)
+        for layer in self._layer_paths():
+            self._add_path(layer)  # the runtime itself uses the shared layer (`make dev` has no pytest pythonpath)
         from moto import mock_aws
 
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
+        _ACTIVE_RUNTIMES.append(self)
+        _install_boto_hooks()
+        logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
+        scale = self.states_time_scale
+        if scale is None and os.environ.get(state_machines.TIME_SCALE_VARIABLE):
+            scale = float(os.environ[state_machines.TIME_SCALE_VARIABLE])
+        state_machines.set_time_scale(state_machines.time_scale() if scale is None else scale)
         from shared import aws
 
         aws.reset_clients()
@@ -156,14 +209,21 @@ class LocalRuntime:
         self.resolver.parameters = self.resolver.parameter_values(self.parameter_overrides)
         self._create_tables()
         self._create_secrets()
+        self._name_functions()
+        self._create_state_machines()
         self._load_functions()
         self._load_routes()
-        self._worker_thread = self._worker.submit(threading.current_thread).result()
+        self.websockets.load()
         self.started = True
         return self
 
     def stop(self) -> None:
+        self.websockets.stop()
         self._worker.shutdown(wait=True, cancel_futures=True)
+        while (job := self._claim()) is not None:
+            job.future.set_exception(RuntimeError("the local runtime stopped"))
+        if self in _ACTIVE_RUNTIMES:
+            _ACTIVE_RUNTIMES.remove(self)
         if self._mock is not None:
             self._mock.stop()
         self.started = False
@@ -188,6 +248,11 @@ class LocalRuntime:
             else:
                 self.ports[api_id] = next_free
                 next_free += 1
+
+    def use_ports(self, ports: dict[str, int]) -> None:
+        """Move APIs to other ports (servers bound to free ports) and re-point function environments."""
+        self.ports.update(ports)
+        self._load_functions()
 
     def http_api_ids(self) -> list[str]:
         return list(self.resources("AWS::Serverless::HttpApi"))
@@ -231,9 +296,30 @@ class LocalRuntime:
             self.resolver.physical_ids[logical_id] = created["ARN"]
             self.resolver.arns[logical_id] = created["ARN"]
 
+    def _name_functions(self) -> None:
+        """A function's name is its FunctionName, else its logical id (its ARN ends with it)."""
+        for logical_id, resource in self.resources("AWS::Serverless::Function").items():
+            name = str(self.resolver.resolve(resource["Properties"].get("FunctionName") or logical_id))
+            self.resolver.physical_ids[logical_id] = name
+            self.function_ids_by_name[name] = logical_id
+
+    def _create_state_machines(self) -> None:
+        from shared import aws
+
+        machines = self.resources("AWS::Serverless::StateMachine")
+        for logical_id, resource in machines.items():
+            name = state_machines.state_machine_name(logical_id, self.resolver.resolve(resource["Properties"]))
+            self.resolver.physical_ids[logical_id] = self.resolver.arns[logical_id] = state_machine_arn(name)
+        for logical_id, resource in machines.items():
+            properties = self.resolver.resolve(resource["Properties"])
+            self.state_machines[logical_id] = state_machines.create_state_machine(
+                aws.client("stepfunctions"), self.root, logical_id, properties
+            )
+
     def _load_functions(self) -> None:
         globals_ = self.template.get("Globals", {}).get("Function", {})
         global_env = globals_.get("Environment", {}).get("Variables", {})
+        layers = self._layer_paths()
         for logical_id, resource in self.resources("AWS::Serverless::Function").items():
             properties = resource["Properties"]
             variables = {**global_env, **properties.get("Environment", {}).get("Variables", {})}
@@ -245,15 +331,24 @@ class LocalRuntime:
                 environment=environment,
                 timeout=int(properties.get("Timeout", globals_.get("Timeout", 3))),
                 memory=int(properties.get("MemorySize", globals_.get("MemorySize", 128))),
+                name=str(self.resolver.ref(logical_id)),
+                layers=layers,
             )
-        for layer in self.resources("AWS::Serverless::LayerVersion").values():
-            self._add_path(self.root / layer["Properties"]["ContentUri"])
+        for layer in layers:
+            self._add_path(layer)
+
+    def _layer_paths(self) -> list[Path]:
+        return [
+            (self.root / layer["Properties"]["ContentUri"]).resolve()
+            for layer in self.resources("AWS::Serverless::LayerVersion").values()
+        ]
 
     def _local_value(self, value: Any) -> str:
-        """Point execute-api URLs the template builds at the local ports instead."""
+        """Point execute-api URLs the template builds (https:// and wss://) at the local ports instead."""
         text = "" if value is None else str(value)
         for api_id, port in self.ports.items():
-            text = re.sub(rf"https://{api_id}\.execute-api\.[^/\s,]+", f"http://{self.host}:{port}", text)
+            pattern = rf"(https|wss)://{api_id}\.execute-api\.[^/\s,]+"
+            text = re.sub(pattern, lambda found, port=port: f"{_LOCAL_SCHEME[found[1]]}://{self.host}:{port}", text)
         return text
 
     def _load_routes(self) -> None:
@@ -285,17 +380,149 @@ class LocalRuntime:
             self._handlers[function_id] = getattr(importlib.import_module(module_name), attribute)
         return self._handlers[function_id]
 
-    def invoke(self, function_id: str, event: dict[str, Any]) -> Any:
-        """Invoke a function as Lambda would; safe to call from any thread."""
-        if threading.current_thread() is self._worker_thread:
-            return self._invoke_here(function_id, event)
+    def invoke(self, function_id: str, event: Any) -> Any:
+        """Invoke a function as Lambda would; safe to call from any thread, handlers included."""
+        if _running_function() is not None:
+            return self._invoke_nested(function_id, event)
         return self._worker.submit(self._invoke_here, function_id, event).result()
 
-    def _invoke_here(self, function_id: str, event: dict[str, Any]) -> Any:
+    def invoke_for_service(self, function_id: str, event: Any, wait: bool = True) -> Any:
+        """Invoke on behalf of an AWS service call (Step Functions task, ``lambda.invoke``).
+
+        From a handler, a synchronous call runs nested (the caller waits); anything else queues for
+        the worker. ``wait=False`` is the asynchronous ``Event`` invocation type."""
+        if wait and _running_function() is not None:
+            return self._invoke_nested(function_id, event)
+        job = _Job(function_id, event)
+        with self._jobs_lock:
+            self._jobs.append(job)
+        self._worker.submit(self._run_job, job)
+        return job.future.result() if wait else None
+
+    def _claim(self, job: _Job | None = None) -> _Job | None:
+        with self._jobs_lock:
+            candidates = [job] if job is not None else self._jobs[:1]
+            for candidate in candidates:
+                if not candidate.claimed:
+                    candidate.claimed = True
+                    self._jobs.remove(candidate)
+                    return candidate
+        return None
+
+    def _run_job(self, job: _Job) -> None:
+        if self._claim(job) is not None:
+            self._complete(job, self._invoke_here)
+
+    def _drain_jobs(self) -> None:
+        """Run the queued service invocations now, nested, while the calling handler waits.
+
+        Called when a handler makes a Step Functions call: a handler that polls an execution it
+        started would otherwise hold the worker that the execution's Lambda tasks are queued on."""
+        while (job := self._claim()) is not None:
+            self._complete(job, self._invoke_nested)
+
+    @staticmethod
+    def _complete(job: _Job, invoke: Callable[[str, Any], Any]) -> None:
+        try:
+            job.future.set_result(invoke(job.function_id, job.event))
+        except BaseException as error:
+            job.future.set_exception(error)
+
+    @contextmanager
+    def function_environment(self, function_id: str) -> Iterator[None]:
+        """Run code outside a handler (a test calling shared code) with a function's environment.
+
+        Without it, such code sees the environment of whichever function ran last."""
+        previous = _applied_spec
+        _apply_environment(self.functions[function_id])
+        try:
+            yield
+        finally:
+            if previous is not None:
+                _apply_environment(previous)
+
+    def _invoke_nested(self, function_id: str, event: Any) -> Any:
+        caller = _running_function()
+        try:
+            return _on_fresh_thread(self._invoke_here, function_id, event)
+        finally:
+            if caller is not None:
+                _apply_environment(caller)
+
+    def _invoke_here(self, function_id: str, event: Any) -> Any:
         spec = self.functions[function_id]
-        os.environ.update(spec.environment)
-        context = LambdaContext(spec.logical_id, spec.memory, spec.timeout)
-        return self.handler(function_id)(event, context)
+        previous = _running_function()
+        _apply_environment(spec)
+        _THREAD_STATE.function = spec
+        try:
+            context = LambdaContext(spec.name or spec.logical_id, spec.memory, spec.timeout)
+            return self.handler(function_id)(event, context)
+        finally:
+            _THREAD_STATE.function = previous
+
+    # -- Step Functions -----------------------------------------------------------------------
+
+    def state_machine_arn(self, logical_id: str) -> str:
+        return self.state_machines[logical_id]
+
+    def start_execution(self, logical_id: str, payload: Any = None, name: str | None = None) -> str:
+        """Start an execution of a template state machine; returns its ARN."""
+        from shared import aws
+
+        started = aws.client("stepfunctions").start_execution(
+            stateMachineArn=self.state_machines[logical_id],
+            name=name or str(uuid.uuid4()),
+            input=json.dumps({} if payload is None else payload),
+        )
+        return started["executionArn"]
+
+    def wait_for_execution(self, execution_arn: str, timeout: float = 30.0) -> dict[str, Any]:
+        """Wait until an execution stops; returns ``{status, output, error, cause}`` (output parsed)."""
+        from shared import aws
+
+        client = aws.client("stepfunctions")
+        deadline = time.monotonic() + timeout
+        while True:
+            described = client.describe_execution(executionArn=execution_arn)
+            if described["status"] != "RUNNING":
+                output = described.get("output")
+                return {
+                    "status": described["status"],
+                    "output": json.loads(output) if output else None,
+                    "error": described.get("error"),
+                    "cause": described.get("cause"),
+                }
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{execution_arn} is still RUNNING after {timeout}s")
+            time.sleep(0.005)
+
+    def wait_for_state(self, execution_arn: str, state_name: str, timeout: float = 30.0) -> None:
+        """Wait until an execution has entered ``state_name`` and, if that state is a
+        ``.waitForTaskToken`` task, has handed its token out (its Lambda returned)."""
+        from shared import aws
+
+        client = aws.client("stepfunctions")
+        definition = json.loads(client.describe_state_machine_for_execution(executionArn=execution_arn)["definition"])
+        state = _find_state(definition, state_name)
+        callback = str(state.get("Resource", "")).endswith(".waitForTaskToken")
+        deadline = time.monotonic() + timeout
+        while True:
+            status = client.describe_execution(executionArn=execution_arn)["status"]
+            events = client.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
+            entered = [
+                event["id"]
+                for event in events
+                if event["type"].endswith("StateEntered") and event["stateEnteredEventDetails"]["name"] == state_name
+            ]
+            if entered and (
+                not callback or any(e["type"] == "TaskSubmitted" and e["id"] > entered[-1] for e in events)
+            ):
+                return
+            if status != "RUNNING":
+                raise RuntimeError(f"{execution_arn} ended {status} without waiting in {state_name}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{execution_arn} did not reach {state_name} in {timeout}s")
+            time.sleep(0.005)
 
     def find_route(self, api_id: str, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         for route in self.routes:
@@ -367,9 +594,162 @@ class LocalRuntime:
 
 
 def _new_event_loop() -> None:
-    import asyncio
-
     asyncio.set_event_loop(asyncio.new_event_loop())
+
+
+def _find_state(definition: dict[str, Any], name: str) -> dict[str, Any]:
+    """A state by name anywhere in a definition (Parallel branches and Map processors included)."""
+    states = definition.get("States", {})
+    if name in states:
+        return states[name]
+    for state in states.values():
+        nested = [*state.get("Branches", []), state.get("ItemProcessor") or state.get("Iterator") or {}]
+        for branch in nested:
+            try:
+                return _find_state(branch, name)
+            except KeyError:
+                continue
+    raise KeyError(f"No state {name}")
+
+
+def _on_fresh_thread(function: Callable[..., Any], *args: Any) -> Any:
+    """Run on a new thread with its own event loop while the caller waits (a nested invocation)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as error:
+            outcome["error"] = error
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+    thread = threading.Thread(target=run, name="lambda-nested", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+# -- what every runtime in this process shares ------------------------------------------------------
+
+_ACTIVE_RUNTIMES: list[LocalRuntime] = []
+_THREAD_STATE = threading.local()
+_ENVIRONMENT_LOCK = threading.Lock()
+_applied_spec: FunctionSpec | None = None
+_original_values: dict[str, str | None] = {}
+
+
+def _running_function() -> FunctionSpec | None:
+    """The function whose handler is running on this thread, if any."""
+    return getattr(_THREAD_STATE, "function", None)
+
+
+def _apply_environment(spec: FunctionSpec) -> None:
+    """Give the process this function's environment, as its own Lambda sandbox would have.
+
+    Variables another function set and this one does not are put back as they were, and settings
+    getters cached with functools (``get_*settings`` in the function's code and layers) are cleared
+    so they read this function's values. Functions with the same variables switch for free."""
+    global _applied_spec
+    with _ENVIRONMENT_LOCK:
+        applied = _applied_spec.environment if _applied_spec is not None else {}
+        _applied_spec = spec
+        if applied == spec.environment:
+            return
+        for name in applied.keys() - spec.environment.keys():
+            original = _original_values.get(name)
+            if original is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = original
+        for name, value in spec.environment.items():
+            _original_values.setdefault(name, os.environ.get(name))
+            os.environ[name] = value
+        _clear_settings_caches([spec.code_uri, *spec.layers])
+
+
+def _clear_settings_caches(roots: list[Path]) -> None:
+    prefixes = tuple(str(root) for root in roots)
+    for module in list(sys.modules.values()):
+        if not str(getattr(module, "__file__", None) or "").startswith(prefixes):
+            continue
+        for name, value in list(vars(module).items()):
+            if name.startswith("get_") and name.endswith("settings") and hasattr(value, "cache_clear"):
+                value.cache_clear()
+
+
+def _owner_of_function(name: str) -> tuple[LocalRuntime, str] | None:
+    for runtime in reversed(_ACTIVE_RUNTIMES):
+        if name in runtime.function_ids_by_name:
+            return runtime, runtime.function_ids_by_name[name]
+    return None
+
+
+def _aws_response(request: Any, status: int, headers: dict[str, str], body: bytes) -> Any:
+    from botocore.awsrequest import AWSResponse
+    from moto.core.botocore_stubber import MockRawResponse
+
+    return AWSResponse(request.url, status, headers, MockRawResponse(body))
+
+
+def _lambda_invoke_hook(request: Any, **_: Any) -> Any:
+    """``lambda.Invoke`` of a template function runs its in-process handler (any caller: a Step
+    Functions task, a handler, a test). Unknown functions fall through to moto."""
+    owner = _owner_of_function(state_machines.invoked_function_name(request.url))
+    if owner is None:
+        return None
+    runtime, function_id = owner
+    invocation_type = request.headers.get("X-Amz-Invocation-Type", b"RequestResponse")
+    invocation_type = invocation_type.decode() if isinstance(invocation_type, bytes) else invocation_type
+    if invocation_type == "DryRun":
+        return _aws_response(request, 204, {}, b"")
+    if invocation_type == "Event":
+        runtime.invoke_for_service(function_id, json.loads(request.body or b"{}"), wait=False)
+        return _aws_response(request, 202, {}, b"")
+    status, headers, body = state_machines.lambda_invoke_response(
+        lambda event: runtime.invoke_for_service(function_id, event), request.body
+    )
+    return _aws_response(request, status, headers, body)
+
+
+def _step_functions_call_hook(**_: Any) -> None:
+    """A handler calling Step Functions lets queued execution tasks run first (see ``_drain_jobs``)."""
+    if _running_function() is not None:
+        for runtime in list(_ACTIVE_RUNTIMES):
+            runtime._drain_jobs()
+
+
+def _name_execution(params: dict[str, Any], **_: Any) -> None:
+    """AWS names an unnamed execution with a UUID; moto needs the name given."""
+    params.setdefault("name", str(uuid.uuid4()))
+
+
+def _management_api_hook(request: Any, **_: Any) -> Any:
+    body = request.body.encode() if isinstance(request.body, str) else request.body
+    for runtime in reversed(_ACTIVE_RUNTIMES):
+        answer = runtime.websockets.management_response(request.method, request.url, body)
+        if answer is not None:
+            return _aws_response(request, *answer)
+    return None
+
+
+def _install_boto_hooks() -> None:
+    """Register the hooks on boto3's default session (moto resets it when it starts), before any
+    client is made: clients copy the session's handlers when they are created."""
+    import boto3
+
+    if boto3.DEFAULT_SESSION is None:
+        boto3.setup_default_session()
+    events = boto3.DEFAULT_SESSION.events
+    events.register("before-send.lambda.Invoke", _lambda_invoke_hook, unique_id="local-lambda-invoke")
+    events.register("before-send.sfn", _step_functions_call_hook, unique_id="local-sfn-calls")
+    events.register("before-parameter-build.sfn.StartExecution", _name_execution, unique_id="local-sfn-name")
+    events.register("before-send.apigatewaymanagementapi", _management_api_hook, unique_id="local-connections")
 
 
 def http_api_event(

@@ -1,4 +1,4 @@
-"""Serves every HTTP API of the template on its own localhost port (``make dev``)."""
+"""Serves every HTTP API and WebSocket API of the template on its own localhost port (``make dev``)."""
 
 import signal
 import threading
@@ -38,26 +38,33 @@ def _request_handler(runtime: LocalRuntime, api_id: str) -> type[BaseHTTPRequest
 
 
 class LocalServer:
-    def __init__(self, runtime: LocalRuntime):
+    def __init__(self, runtime: LocalRuntime, ephemeral_ports: bool = False):
+        """``ephemeral_ports`` binds free ports instead of the documented ones (tests running side
+        by side); the runtime then points function environments at the ports chosen."""
         self.runtime = runtime
+        self.ephemeral_ports = ephemeral_ports
         self.servers: list[ThreadingHTTPServer] = []
 
     def start(self) -> list[str]:
-        lines = []
+        """Serve every API; returns one ``API <id> <url>`` or ``WS <id> <url>`` line per API."""
+        chosen = {}
         for api_id in self.runtime.http_api_ids():
-            server = ThreadingHTTPServer(
-                (self.runtime.host, self.runtime.ports[api_id]), _request_handler(self.runtime, api_id)
-            )
+            port = 0 if self.ephemeral_ports else self.runtime.ports[api_id]
+            server = ThreadingHTTPServer((self.runtime.host, port), _request_handler(self.runtime, api_id))
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, name=f"http-{api_id}", daemon=True).start()
             self.servers.append(server)
-            lines.append(f"API {api_id} {self.runtime.base_url(api_id)}")
-        return lines
+            chosen[api_id] = server.server_address[1]
+        if self.ephemeral_ports:
+            self.runtime.use_ports(chosen)
+        lines = [f"API {api_id} {self.runtime.base_url(api_id)}" for api_id in chosen]
+        return lines + self.runtime.websockets.start(ephemeral_ports=self.ephemeral_ports)
 
     def stop(self) -> None:
         for server in self.servers:
             server.shutdown()
             server.server_close()
+        self.runtime.websockets.stop()
 
 
 def main() -> None:

@@ -14,6 +14,15 @@ import yaml
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 STACK_NAME = "local"
+FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
+
+
+def function_arn(name: str) -> str:
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{name}"
+
+
+def state_machine_arn(name: str) -> str:
+    return f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:{name}"
 
 
 class _Loader(yaml.SafeLoader):
@@ -87,10 +96,20 @@ class Resolver:
         raise KeyError(f"Unresolvable Ref {name}")
 
     def get_att(self, logical_id: str, attribute: str) -> str:
+        kind = self.template["Resources"][logical_id]["Type"]
+        if kind in FUNCTION_TYPES and attribute == "Arn":
+            return function_arn(str(self.ref(logical_id)))
+        if kind == "AWS::Serverless::StateMachine" and attribute == "Name":
+            return self.arns[logical_id].rsplit(":", 1)[1]
+        if kind == "AWS::ApiGatewayV2::Api" and attribute == "ApiEndpoint":
+            protocol = self.template["Resources"][logical_id]["Properties"].get("ProtocolType", "HTTP")
+            scheme = "wss" if protocol == "WEBSOCKET" else "https"
+            return f"{scheme}://{self.ref(logical_id)}.execute-api.{REGION}.amazonaws.com"
+        if kind == "AWS::ApiGatewayV2::Api" and attribute == "ApiId":
+            return str(self.ref(logical_id))
         if attribute == "Arn":
             if logical_id in self.arns:
                 return self.arns[logical_id]
-            kind = self.template["Resources"][logical_id]["Type"]
             service = {"AWS::DynamoDB::Table": "dynamodb", "AWS::Logs::LogGroup": "logs"}.get(kind, "local")
             resource = {"AWS::DynamoDB::Table": f"table/{self.ref(logical_id)}"}.get(kind, logical_id)
             return f"arn:aws:{service}:{REGION}:{ACCOUNT_ID}:{resource}"

@@ -1,17 +1,26 @@
 """Test wiring: one local runtime (moto in-process) per test session, and factories for users and
 agents that go through the same HTTP routes a client uses."""
 
+from pathlib import Path
+
 import pytest
 
 from local.runtime import LocalRuntime
 from local.seed import seed_operators
+from local.server import LocalServer
 from tests.support.jiga import JigaDriver
+
+SAMPLE_TEMPLATE = Path(__file__).parent / "fixtures" / "runtime_template"
 
 
 @pytest.fixture(scope="session")
 def runtime():
     # The limiter is exercised by its own test; elsewhere it must not throttle a fast suite.
-    local = LocalRuntime(parameter_overrides={"RateLimitPerMinute": "1000000"}).start()
+    # Wait states and Retry intervals of state machines take no time in tests, and search sees
+    # every write at once (a warm instance otherwise refreshes its catalogue every few seconds).
+    local = LocalRuntime(
+        parameter_overrides={"RateLimitPerMinute": "1000000", "CatalogueRefreshSeconds": "0"}, states_time_scale=0
+    ).start()
     seed_operators(local)
     yield local
     local.stop()
@@ -27,3 +36,15 @@ def jiga_client(runtime):
 def jiga(jiga_client) -> JigaDriver:
     """Given/When/Then helpers for the JIGA API (register, grant DOFs, create agents...)."""
     return JigaDriver(jiga_client)
+
+
+@pytest.fixture(scope="session")
+def sample_runtime():
+    """The local runtime on tests/fixtures/runtime_template (a saga and a WebSocket API), with its
+    sockets served on free ports. It shares moto with ``runtime`` when both run."""
+    local = LocalRuntime(root=SAMPLE_TEMPLATE, states_time_scale=0).start()
+    server = LocalServer(local, ephemeral_ports=True)
+    server.start()
+    yield local
+    server.stop()
+    local.stop()

@@ -153,6 +153,17 @@ def current_principal(request: Request) -> Principal:
     return principal
 
 
+def optional_principal(request: Request) -> Principal | None:
+    """FastAPI dependency for public routes: None for an anonymous caller.
+
+    A token that is presented must still be valid (401 otherwise), so a client learns that its
+    token expired instead of being silently served as anonymous.
+    """
+    if "authorization" not in request.headers:
+        return None
+    return current_principal(request)
+
+
 def require_role(role: str) -> Callable[[Request], Principal]:
     def dependency(request: Request) -> Principal:
         principal = current_principal(request)

@@ -23,6 +23,13 @@ def dynamodb() -> Any:
     return client("dynamodb")
 
 
+@cache
+def connections(endpoint_url: str) -> Any:
+    """The ``@connections`` management client of one WebSocket API stage (see shared.websocket)."""
+    return boto3.client("apigatewaymanagementapi", endpoint_url=endpoint_url, config=_CLIENT_CONFIG)
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests start a fresh mocked AWS per test session)."""
     client.cache_clear()
+    connections.cache_clear()

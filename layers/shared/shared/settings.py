@@ -16,6 +16,7 @@ class PlatformSettings(BaseSettings):
     ledger_table: str = Field(default="Ledger", alias="LEDGER_TABLE")
     idempotency_table: str = Field(default="Idempotency", alias="IDEMPOTENCY_TABLE")
     rate_limit_table: str = Field(default="RateLimits", alias="RATE_LIMIT_TABLE")
+    connections_table: str = Field(default="Connections", alias="CONNECTIONS_TABLE")
     jwt_secret_arn: str = Field(default="", alias="JWT_SECRET_ARN")
     jwt_access_ttl_seconds: int = Field(default=3600, alias="JWT_ACCESS_TTL_SECONDS")
     jwt_refresh_ttl_seconds: int = Field(default=30 * 24 * 3600, alias="JWT_REFRESH_TTL_SECONDS")

@@ -2,13 +2,17 @@
 
 AGENT#<id>                     AGENT    the agent; gsi1: OWNER#<owner> / AGENT#<createdAt>
 AGENTNAME#<owner>#<lower name>  NAME     claims a name per owner (409 on a duplicate)
-LISTING#<id>                   LISTING  the marketplace listing
+LISTING#<id>                   LISTING  the marketplace listing (and its stats counters)
+LISTING#<id>                   CATALOGUE its search projection (dal/catalogue.py), written with it
 """
 
+import time
+from collections.abc import Iterable
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from jiga_store.dal.catalogue import CATALOGUE_SK, catalogue_item, listing_key, projection_write, set_expression
 from shared import aws
 from shared.dynamo import cancellation_codes, from_item, to_item, to_value
 from shared.errors import Conflict
@@ -86,16 +90,25 @@ class AgentRepository:
         return int(response.get("Count", 0))
 
     def publish(self, agent: dict[str, Any], listing: dict[str, Any]) -> None:
+        """Write the listing, its search projection and the agent's status in one transaction.
+
+        The listing is updated field by field, not replaced, so republishing keeps its stats.
+        """
         status = {"isPublished": True, "isHirable": listing["status"] == "active", "listingId": listing["listingId"]}
+        expression, names, values = set_expression(listing)
         try:
             aws.dynamodb().transact_write_items(
                 TransactItems=[
                     {
-                        "Put": {
+                        "Update": {
                             "TableName": self.table_name,
-                            "Item": to_item({"pk": f"LISTING#{listing['listingId']}", "sk": "LISTING", **listing}),
+                            "Key": listing_key(listing["listingId"], "LISTING"),
+                            "UpdateExpression": expression,
+                            "ExpressionAttributeNames": names,
+                            "ExpressionAttributeValues": values,
                         }
                     },
+                    projection_write(self.table_name, agent, listing),
                     {
                         "Update": self._versioned_update(
                             agent,
@@ -109,6 +122,72 @@ class AgentRepository:
             if "ConditionalCheckFailed" in cancellation_codes(error):
                 raise self._concurrent_change(agent) from error
             raise
+
+    def record_completed_hire(self, agent_id: str, thresholds: dict[int, str]) -> list[str]:
+        """Count a completed hire; returns achievements this hire earned (each awarded once)."""
+        client = aws.dynamodb()
+        response = client.update_item(
+            TableName=self.table_name,
+            Key=_agent_key(agent_id),
+            UpdateExpression="ADD completedHires :one",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":one": to_value(1)},
+            ReturnValues="UPDATED_NEW",
+        )
+        count = int(response["Attributes"]["completedHires"]["N"])
+        earned = []
+        for threshold, achievement in sorted(thresholds.items()):
+            if count < threshold:
+                continue
+            try:
+                client.update_item(
+                    TableName=self.table_name,
+                    Key=_agent_key(agent_id),
+                    UpdateExpression="SET achievements = list_append(if_not_exists(achievements, :empty), :new)",
+                    ConditionExpression="NOT contains(achievements, :name)",
+                    ExpressionAttributeValues={
+                        ":empty": to_value([]),
+                        ":new": to_value([achievement]),
+                        ":name": to_value(achievement),
+                    },
+                )
+                earned.append(achievement)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+        return earned
+
+    def bulk_load_published(self, published: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> int:
+        """Seed agents with their listings and projections, 25 items per request.
+
+        For benchmarks and backfills only: no conditions, no creation charge, no owner limits.
+        """
+        count = 0
+        batch: list[dict[str, Any]] = []
+        for agent, listing in published:
+            listing_id = listing["listingId"]
+            status = {"isPublished": True, "isHirable": listing["status"] == "active", "listingId": listing_id}
+            batch += [
+                {"pk": f"AGENT#{agent['agentId']}", "sk": "AGENT", **agent, "marketplaceStatus": status},
+                {"pk": f"LISTING#{listing_id}", "sk": "LISTING", **listing},
+                {"pk": f"LISTING#{listing_id}", "sk": CATALOGUE_SK, **catalogue_item(agent, listing)},
+            ]
+            count += 1
+            while len(batch) >= 25:
+                self._write_batch(batch[:25])
+                batch = batch[25:]
+        if batch:
+            self._write_batch(batch)
+        return count
+
+    def _write_batch(self, items: list[dict[str, Any]]) -> None:
+        pending = {self.table_name: [{"PutRequest": {"Item": to_item(item)}} for item in items]}
+        for attempt in range(8):
+            pending = aws.dynamodb().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+            if not pending:
+                return
+            time.sleep(0.05 * 2**attempt)
+        raise RuntimeError(f"DynamoDB left {len(pending[self.table_name])} items unprocessed")
 
     def _versioned_update(self, agent: dict[str, Any], expression: str, values: dict[str, Any]) -> dict[str, Any]:
         return {

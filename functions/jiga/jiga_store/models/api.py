@@ -209,3 +209,211 @@ class WalletResponse(BaseModel):
     currency: Literal["DOF"] = "DOF"
     history: list[WalletEntry]
     pagination: WalletPagination
+
+
+class HireConfiguration(SpecModel):
+    """Session-specific overrides a hirer may set ("limited configuration options")."""
+
+    high_speed_vision: bool | None = None
+    voice_enabled: bool | None = None
+
+
+class HireRequest(SpecModel):
+    dofAllocation: DofAmount
+    startTime: str | None = Field(default=None, max_length=40)
+    configuration: HireConfiguration | None = None
+    message: str | None = Field(default=None, max_length=500)
+
+
+class HireContract(BaseModel):
+    dofAllocated: int
+    estimatedHours: float
+    baseRate: int
+    startedAt: str
+
+
+class Distribution(BaseModel):
+    owner: int
+    platform: int
+    creator: int
+
+
+class HireTransaction(BaseModel):
+    id: str
+    status: Literal["completed"]
+    dofAmount: int
+    distribution: Distribution
+
+
+class HireResponse(BaseModel):
+    sessionId: str
+    agentId: str
+    contract: HireContract
+    transaction: HireTransaction
+    accessToken: str
+    sessionUrl: str
+
+
+class StartSessionRequest(SpecModel):
+    agentId: str = Field(min_length=1, max_length=64)
+    type: Literal["owned", "hired", "trial"]
+    hireSessionId: str | None = Field(default=None, max_length=64)
+    configuration: dict[str, Any] | None = None
+
+
+class SessionConnection(BaseModel):
+    websocketUrl: str
+    token: str
+    protocols: list[str]
+
+
+class SessionDofs(BaseModel):
+    allocated: int
+    consumed: int
+    remaining: int
+
+
+class StartSessionResponse(BaseModel):
+    sessionId: str
+    agentId: str
+    type: str
+    status: Literal["active"]
+    connection: SessionConnection
+    dof: SessionDofs
+    expiresAt: str
+
+
+class SessionResponse(BaseModel):
+    sessionId: str
+    agentId: str
+    type: str
+    status: str
+    dof: SessionDofs
+    rate: int
+    startedAt: str
+    expiresAt: str
+    listingId: str | None = None
+    endedReason: str | None = None
+    endedAt: str | None = None
+    settlement: dict[str, Any] | None = None
+
+
+# -- marketplace search ------------------------------------------------------------------------
+
+SortBy = Literal["relevance", "price_asc", "price_desc", "rating", "popular"]
+SEARCH_LIST_FIELDS = ("game", "rank", "type", "specialization")
+_CANONICAL = {value.lower(): value for value in (*Rank.__args__, *AgentType.__args__)}  # type: ignore[attr-defined]
+SearchValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+def _split_values(raw: Any, keep_whole: bool) -> list[str]:
+    """Repeated parameters and comma-separated values both give lists (``?game=a&game=b,c``).
+
+    For free-text values (games, specializations) the unsplit value is kept as one more
+    alternative, so a game whose name holds a comma ("Warhammer 40,000") still matches.
+    """
+    values = raw if isinstance(raw, list) else [raw]
+    found: list[str] = []
+    for value in values:
+        if not isinstance(value, str):
+            found.append(value)
+            continue
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if keep_whole and len(parts) > 1:
+            parts.append(value.strip())
+        for part in parts:
+            if part not in found:
+                found.append(part)
+    return found
+
+
+class SearchParams(BaseModel):
+    """``GET /api/v1/marketplace/search`` query parameters (spec names; prices are hourly DOFs)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    q: str | None = Field(default=None, max_length=200)
+    game: list[SearchValue] = Field(default_factory=list, max_length=40)
+    rank: list[Rank] = Field(default_factory=list, max_length=8)
+    type: list[AgentType] = Field(default_factory=list, max_length=6)
+    minPrice: float | None = Field(default=None, ge=0)
+    maxPrice: float | None = Field(default=None, ge=0)
+    hasVoiceChat: bool | None = None
+    hasCommentator: bool | None = None
+    specialization: list[SearchValue] = Field(default_factory=list, max_length=40)
+    minRating: float | None = Field(default=None, ge=1, le=5)
+    sortBy: SortBy = "relevance"
+    page: int = Field(default=1, ge=1, le=100_000)
+    limit: int = Field(default=20, ge=1, le=100)
+
+    @field_validator("game", "specialization", mode="before")
+    @classmethod
+    def free_text_lists(cls, raw: Any) -> list[str]:
+        return _split_values(raw, keep_whole=True)
+
+    @field_validator("rank", "type", mode="before")
+    @classmethod
+    def enum_lists(cls, raw: Any) -> list[Any]:
+        return [_CANONICAL.get(v.lower(), v) if isinstance(v, str) else v for v in _split_values(raw, False)]
+
+    @model_validator(mode="after")
+    def price_range_is_ordered(self) -> "SearchParams":
+        if self.minPrice is not None and self.maxPrice is not None and self.minPrice > self.maxPrice:
+            raise ValueError("minPrice must not be greater than maxPrice")
+        return self
+
+
+class SearchAgent(BaseModel):
+    name: str
+    imageUrl: str
+    rank: str
+    type: str
+    nationality: str
+
+
+class ListingStats(BaseModel):
+    rating: float
+    totalHires: int
+    successRate: float
+
+
+class Badge(BaseModel):
+    name: str
+    imageUrl: str
+    specializations: list[str]
+
+
+class ListingAvailability(BaseModel):
+    isAvailable: bool
+    nextAvailable: str | None
+
+
+class SearchResult(BaseModel):
+    listingId: str
+    agentId: str
+    agent: SearchAgent
+    title: str
+    description: str
+    pricing: Pricing
+    stats: ListingStats
+    badges: list[Badge]
+    availability: ListingAvailability
+
+
+class SearchPagination(BaseModel):
+    page: int
+    limit: int
+    total: int
+    hasMore: bool
+
+
+class SearchFacets(BaseModel):
+    games: dict[str, int]
+    ranks: dict[str, int]
+    priceRanges: dict[str, int]
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchResult]
+    pagination: SearchPagination
+    facets: SearchFacets

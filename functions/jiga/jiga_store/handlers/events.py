@@ -1,0 +1,44 @@
+"""GET /api/v1/events/stream: the caller's events as server-sent events.
+
+API Gateway HTTP APIs buffer responses, so each request answers a finite stream (the events
+after ``Last-Event-ID``, or the latest ones plus a ``connected`` event) with a ``retry:`` hint;
+EventSource reconnects and resumes from the last id it saw.
+"""
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, Query
+from fastapi.responses import Response
+
+from jiga_store import dependencies
+from jiga_store.settings import API_NAME
+from shared.app import create_app, lambda_handler
+from shared.auth import Principal, current_principal
+from shared.errors import JIGA_STYLE, InvalidInput, utc_now_iso
+from shared.events import format_sse
+
+router = APIRouter(prefix="/api/v1/events")
+_EVENT_ID = re.compile(r"^\d{13}-[0-9a-f]{8}$")
+
+
+@router.get("/stream")
+def stream(
+    caller: Principal = Depends(current_principal),
+    last_event_id: str | None = Header(default=None, alias="Last-Event-ID"),
+    last_event_query: str | None = Query(default=None, alias="lastEventId", max_length=40),
+    limit: int = Query(default=100, ge=1, le=500),
+) -> Any:
+    after = last_event_id or last_event_query
+    if after is not None and not _EVENT_ID.match(after):
+        raise InvalidInput("Last-Event-ID is not an id this stream issued", {"lastEventId": after})
+    events = dependencies.events().read(caller.user_id, after, limit)
+    if after is None:
+        connected = {"type": "connected", "data": {"userId": caller.user_id, "timestamp": utc_now_iso()}}
+        events = [connected, *events]
+    # Cache-Control: no-store comes from the platform middleware.
+    return Response(content=format_sse(events), media_type="text/event-stream", headers={"X-Accel-Buffering": "no"})
+
+
+app = create_app(API_NAME, JIGA_STYLE, [router])
+handler = lambda_handler(app)

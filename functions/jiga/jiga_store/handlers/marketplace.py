@@ -1,0 +1,56 @@
+"""Marketplace endpoint group: search (and, next to it, hire).
+
+Search is public: anyone may browse the catalogue without a token, as on every storefront (and
+as the spec's k6 load test does). A token that is sent must be valid (401 otherwise). Anonymous
+callers are rate-limited by source IP, signed-in callers by user.
+
+Array parameters may be repeated (``?game=a&game=b``), comma-separated (``?game=a,b``) or
+written with brackets (``?game[]=a``, as qs/axios send them). Bad parameters are a 400
+``INVALID_INPUT`` listing each problem.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.datastructures import QueryParams
+
+from jiga_store import dependencies
+from jiga_store.logic import marketplace as logic
+from jiga_store.models.api import SEARCH_LIST_FIELDS, SearchParams, SearchResponse
+from jiga_store.settings import API_NAME, get_jiga_settings
+from shared.app import create_app, lambda_handler
+from shared.auth import Principal, optional_principal
+from shared.errors import JIGA_STYLE
+
+router = APIRouter(prefix="/api/v1/marketplace")
+
+
+def search_params(query: QueryParams) -> SearchParams:
+    raw: dict[str, Any] = {}
+    for name in SearchParams.model_fields:
+        if name in SEARCH_LIST_FIELDS:
+            values = query.getlist(name) + query.getlist(f"{name}[]")
+            if values:
+                raw[name] = values
+        elif name in query:
+            raw[name] = query[name]
+    try:
+        return SearchParams.model_validate(raw)
+    except ValidationError as error:
+        # Rendered by the app's one validation handler: 400 INVALID_INPUT with field details.
+        raise RequestValidationError(error.errors(include_url=False, include_context=False)) from error
+
+
+@router.get("/search", response_model=SearchResponse)
+def search(request: Request, caller: Principal | None = Depends(optional_principal)) -> Any:
+    params = search_params(request.query_params)
+    return logic.search_marketplace(
+        dependencies.catalogue(), params, datetime.now(UTC), get_jiga_settings().asset_base_url
+    )
+
+
+app = create_app(API_NAME, JIGA_STYLE, [router])
+handler = lambda_handler(app)

@@ -1,0 +1,40 @@
+"""Sessions endpoint group: POST /api/v1/sessions, GET /api/v1/sessions/{sessionId}."""
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from jiga_store import dependencies
+from jiga_store.logic.sessions import start_session, visible_session
+from jiga_store.models.api import SessionResponse, StartSessionRequest, StartSessionResponse
+from jiga_store.settings import API_NAME
+from shared.app import create_app, lambda_handler
+from shared.auth import Principal, current_principal
+from shared.errors import JIGA_STYLE
+from shared.idempotency import respond_idempotently
+
+router = APIRouter(prefix="/api/v1/sessions")
+
+
+@router.post("", status_code=201, response_model=StartSessionResponse)
+def create_session(body: StartSessionRequest, request: Request, caller: Principal = Depends(current_principal)) -> Any:
+    def run() -> tuple[int, Any]:
+        return 201, start_session(
+            dependencies.session_services(),
+            caller.user_id,
+            body.agentId,
+            body.type,
+            body.hireSessionId,
+            body.configuration,
+        )
+
+    return respond_idempotently(request, caller.user_id, body.model_dump(mode="json"), run)
+
+
+@router.get("/{sessionId}", response_model=SessionResponse)
+def get_session(sessionId: str, caller: Principal = Depends(current_principal)) -> Any:  # noqa: N803 - spec name
+    return visible_session(dependencies.session_services(), sessionId, caller.user_id)
+
+
+app = create_app(API_NAME, JIGA_STYLE, [router])
+handler = lambda_handler(app)
