@@ -9,12 +9,13 @@ SAM_VENV := .venv-sam
 BIN := $(VENV)/bin
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test lint validate unit integration bench build clean help
+.PHONY: dev test lint validate unit integration bench build clean help openapi
 
 help:
 	@echo "make dev       serve every API on localhost (moto in-process, no Docker, no AWS account)"
 	@echo "make test      lint, validate the template, run every test"
 	@echo "make bench     print the performance figures (see docs/performance.md)"
+	@echo "make openapi   regenerate docs/openapi/*.json from the code (a test fails when they drift)"
 	@echo "make build     sam build (no Docker needed)"
 
 $(VENV)/.installed: requirements-dev.txt layers/shared/requirements.txt
@@ -52,6 +53,10 @@ unit: $(VENV)/.installed
 
 integration: $(VENV)/.installed
 	$(BIN)/pytest tests/integration
+
+openapi: $(VENV)/.installed
+	@mkdir -p docs/openapi
+	$(BIN)/python -m local.openapi JigaHttpApi > docs/openapi/jiga.json
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench

@@ -3,6 +3,7 @@
 import signal
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import urlsplit
 
 from local.runtime import LocalRuntime
@@ -31,10 +32,24 @@ def _request_handler(runtime: LocalRuntime, api_id: str) -> type[BaseHTTPRequest
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
 
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (TRACE, QUERY...) is routed too: API Gateway answers 404, not 501.
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
+
         def log_message(self, format: str, *args: object) -> None:
             print(f"{api_id} {self.address_string()} {format % args}", flush=True)
 
     return ApiGatewayHandler
+
+
+def serve_http_api(runtime: LocalRuntime, api_id: str, port: int) -> ThreadingHTTPServer:
+    """Serve one HTTP API on a daemon thread; port 0 takes a free one (``server.server_address``)."""
+    server = ThreadingHTTPServer((runtime.host, port), _request_handler(runtime, api_id))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name=f"http-{api_id}", daemon=True).start()
+    return server
 
 
 class LocalServer:
@@ -49,10 +64,7 @@ class LocalServer:
         """Serve every API; returns one ``API <id> <url>`` or ``WS <id> <url>`` line per API."""
         chosen = {}
         for api_id in self.runtime.http_api_ids():
-            port = 0 if self.ephemeral_ports else self.runtime.ports[api_id]
-            server = ThreadingHTTPServer((self.runtime.host, port), _request_handler(self.runtime, api_id))
-            server.daemon_threads = True
-            threading.Thread(target=server.serve_forever, name=f"http-{api_id}", daemon=True).start()
+            server = serve_http_api(self.runtime, api_id, 0 if self.ephemeral_ports else self.runtime.ports[api_id])
             self.servers.append(server)
             chosen[api_id] = server.server_address[1]
         if self.ephemeral_ports:

@@ -11,6 +11,7 @@ from shared.errors import (
     Forbidden,
     InsufficientFunds,
     InvalidInput,
+    JigaErrorResponse,
     NotFound,
     PayloadTooLarge,
     RateLimited,
@@ -74,3 +75,10 @@ def test_an_error_of_unknown_kind_is_a_plain_400_never_a_crash():
     error = DomainError("odd")
     error.kind = "something_new"
     assert JIGA_STYLE.body(error, "req_1")[0] == 400
+
+
+@pytest.mark.parametrize("details", [None, {"field": "name"}, [{"field": "a", "message": "b"}]])
+def test_the_documented_envelope_describes_every_rendered_error(details):
+    _, body = JIGA_STYLE.body(InvalidInput("bad", details), "req_1")
+    assert JigaErrorResponse.model_validate(body).error.code == "INVALID_INPUT"
+    assert JIGA_STYLE.envelope is JigaErrorResponse

@@ -144,7 +144,16 @@ def create_app(
     rate_limit_per_minute: Callable[[], int] | None = None,
 ) -> FastAPI:
     """One FastAPI app per endpoint group; ``api_name`` is also the JWT audience."""
-    app = FastAPI(title=api_name, docs_url=None, redoc_url=None, openapi_url=None)
+    # Every error is in the API's envelope, so that is what the OpenAPI document says (this also
+    # replaces FastAPI's default 422 schema, a shape this platform never returns).
+    errors = {"model": style.envelope, "description": "Error, in the API's envelope"} if style.envelope else None
+    app = FastAPI(
+        title=api_name,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        responses={"4XX": errors, "5XX": errors} if errors else None,
+    )
     app.state.api_name = api_name
     app.state.audience = api_name
     app.state.error_style = style

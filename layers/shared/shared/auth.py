@@ -18,7 +18,8 @@ from functools import lru_cache
 from typing import Any
 
 import jwt
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.errors import Forbidden, ServiceUnavailable, TokenExpired, Unauthorized
 from shared.settings import get_settings
@@ -139,7 +140,14 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def current_principal(request: Request) -> Principal:
+# Declares the bearer scheme to FastAPI, so each app's OpenAPI document says which operations need
+# a token. It never refuses a request itself (auto_error=False): the dependencies below do, in the
+# API's own envelope.
+bearer_scheme = HTTPBearer(auto_error=False, bearerFormat="JWT", scheme_name="bearerAuth")
+BearerCredentials = HTTPAuthorizationCredentials | None
+
+
+def current_principal(request: Request, _declared: BearerCredentials = Security(bearer_scheme)) -> Principal:
     """FastAPI dependency: the verified caller, or 401 in the API's envelope."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
@@ -165,7 +173,7 @@ def optional_principal(request: Request) -> Principal | None:
 
 
 def require_role(role: str) -> Callable[[Request], Principal]:
-    def dependency(request: Request) -> Principal:
+    def dependency(request: Request, _declared: BearerCredentials = Security(bearer_scheme)) -> Principal:
         principal = current_principal(request)
         if not principal.has_role(role):
             raise Forbidden(f"The {role} role is required", code="INSUFFICIENT_PERMISSIONS")

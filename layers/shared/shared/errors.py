@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 
 class DomainError(Exception):
     """Base for every expected failure. ``kind`` is the key an ErrorStyle maps to HTTP."""
@@ -96,6 +98,7 @@ class ErrorStyle:
     field_error: Callable[[str, str, str], dict[str, Any]] = field(
         default=lambda location, message, error_type: {"field": location, "message": message}
     )
+    envelope: type[BaseModel] | None = None  # the rendered body, for the OpenAPI document
 
     def status_and_code(self, error: DomainError) -> tuple[int, str]:
         status, default_code = self.statuses.get(error.kind, self.statuses["invalid_input"])
@@ -104,6 +107,24 @@ class ErrorStyle:
     def body(self, error: DomainError, request_id: str) -> tuple[int, dict[str, Any]]:
         status, code = self.status_and_code(error)
         return status, self.render(code, error.message, error.details, request_id)
+
+
+class JigaError(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    message: str
+    details: Any = None  # absent when there is nothing to add
+    timestamp: str
+    requestId: str
+
+
+class JigaErrorResponse(BaseModel):
+    """Every JIGA error body: ``{"error": {code, message, details?, timestamp, requestId}}``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: JigaError
 
 
 def render_jiga(code: str, message: str, details: Any, request_id: str) -> dict[str, Any]:
@@ -117,6 +138,7 @@ def render_jiga(code: str, message: str, details: Any, request_id: str) -> dict[
 
 JIGA_STYLE = ErrorStyle(
     render=render_jiga,
+    envelope=JigaErrorResponse,
     statuses={
         "invalid_input": (400, "INVALID_INPUT"),
         "missing_field": (400, "MISSING_REQUIRED_FIELD"),

@@ -114,7 +114,7 @@ class UserDirectory:
 class RegisterRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=254, json_schema_extra={"format": "email"})
     password: str = Field(min_length=8, max_length=128)
     display_name: str | None = Field(default=None, alias="displayName", min_length=1, max_length=50)
 
@@ -127,7 +127,7 @@ class RegisterRequest(BaseModel):
 
 
 class LoginRequest(BaseModel):
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=254, json_schema_extra={"format": "email"})
     password: str = Field(min_length=1, max_length=128)
 
 

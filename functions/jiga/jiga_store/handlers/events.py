@@ -22,7 +22,29 @@ router = APIRouter(prefix="/api/v1/events")
 _EVENT_ID = re.compile(r"^\d{13}-[0-9a-f]{8}$")
 
 
-@router.get("/stream")
+# Before OpenAPI 3.2, the schema of a text/event-stream response describes each event.
+_SSE_RESPONSE = {
+    200: {
+        "description": "A finite stream of server-sent events; EventSource reconnects after `retry` ms",
+        "content": {
+            "text/event-stream": {
+                "schema": {
+                    "type": "object",
+                    "required": ["event", "data"],
+                    "properties": {
+                        "id": {"type": "string", "description": "Send back as Last-Event-ID to resume"},
+                        "event": {"type": "string", "description": "The event type, e.g. connected"},
+                        "data": {"type": "string", "description": "The event's payload, as JSON"},
+                        "retry": {"type": "integer"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.get("/stream", response_class=Response, responses=_SSE_RESPONSE)
 def stream(
     caller: Principal = Depends(current_principal),
     last_event_id: str | None = Header(default=None, alias="Last-Event-ID"),
