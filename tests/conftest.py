@@ -48,3 +48,10 @@ def sample_runtime():
     yield local
     server.stop()
     local.stop()
+
+
+@pytest.fixture(scope="session")
+def jiga_sockets(runtime):
+    """The JIGA WebSocket API served on a free port; returns its base URL (with the stage)."""
+    runtime.websockets.start(ephemeral_ports=True)
+    return runtime.websockets.url("JigaWebSocketApi") + "/dev"

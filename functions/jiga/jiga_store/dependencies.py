@@ -46,6 +46,7 @@ def session_services() -> SessionServices:
         events=events(),
         websocket_url=settings.websocket_url,
         notify=websocket.broadcast,
+        record_hire_outcome=catalogue_repository().record_hire_outcome,
     )
 
 
