@@ -44,11 +44,14 @@ def published_listing(jiga, hourly=600):
     return owner, agent, listing, tag
 
 
-def test_spec_scenario_hire_live_session_end_and_settle_into_four_wallets(runtime, jiga, jiga_sockets):
-    # Given an owner with a published agent, and a gamer with DOFs who finds it in the marketplace
+def test_spec_scenario_hire_live_session_end_and_settle_into_four_wallets(runtime, jiga, shopify, jiga_sockets):
+    # Given an owner with a published agent, and a gamer who bought DOFs on Shopify (a signed
+    # orders/paid webhook: 10,000 bronze + 10,000 bronze) and finds the agent in the marketplace
     owner, agent, listing, tag = published_listing(jiga)
     owner_before = jiga.balance(owner)
-    gamer = jiga.user_with_dofs(20_000)
+    gamer = jiga.register()
+    shopify.paid(gamer.email, {"bronze": 2})
+    assert jiga.balance(gamer) == 20_000
     found = jiga.client.get("/api/v1/marketplace/search", params={"q": tag}, headers=gamer.headers).json()
     assert [r["listingId"] for r in found["results"]] == [listing["listingId"]]
     system_before = platform_balances(runtime)
