@@ -1,11 +1,14 @@
-"""Local-only operator accounts, so a newcomer can grant DOFs without an AWS console.
+"""Local-only operator accounts and secrets, so a newcomer can grant DOFs and send signed
+webhooks without an AWS console.
 
-In AWS, operators are promoted with ``python -m ops.grant_role`` against the deployed table.
+In AWS, operators are promoted with ``python -m ops.grant_role`` against the deployed table, and
+put real secret values with ``aws secretsmanager put-secret-value`` after deploying.
 """
 
 import os
 
 from local.runtime import LocalRuntime
+from shared import aws
 from shared.identity import UserDirectory
 
 LOCAL_OPERATORS = [
@@ -24,4 +27,25 @@ def seed_operators(runtime: LocalRuntime) -> list[str]:
             email, password, f"{api_name} operator", ["admin"]
         )
         lines.append(f"OPERATOR {api_name} {email} {password}")
+    return lines
+
+
+# Documented sample values (never used in AWS): events/jiga/shopify-*.json are signed with this one.
+SAMPLE_SHOPIFY_WEBHOOK_SECRET = "jiga-sample-shopify-webhook-secret"
+LOCAL_SECRETS = [
+    # (secret logical id, local value)
+    ("ShopifyWebhookSecret", SAMPLE_SHOPIFY_WEBHOOK_SECRET),
+]
+
+
+def seed_local_secrets(runtime: LocalRuntime) -> list[str]:
+    """Give the secrets a signed sample needs their documented local value (others stay random)."""
+    lines = []
+    client = aws.client("secretsmanager")
+    for logical_id, value in LOCAL_SECRETS:
+        arn = runtime.resolver.arns.get(logical_id)
+        if arn is None:
+            continue
+        client.put_secret_value(SecretId=arn, SecretString=value)
+        lines.append(f"SECRET {logical_id} {value}")
     return lines

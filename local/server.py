@@ -81,9 +81,9 @@ class LocalServer:
 
 def main() -> None:
     runtime = LocalRuntime().start()
-    from local.seed import seed_operators
+    from local.seed import seed_local_secrets, seed_operators
 
-    operator_lines = seed_operators(runtime)
+    operator_lines = seed_operators(runtime) + seed_local_secrets(runtime)
     server = LocalServer(runtime)
     for line in server.start():
         print(line, flush=True)

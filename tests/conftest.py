@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 from local.runtime import LocalRuntime
-from local.seed import seed_operators
+from local.seed import seed_local_secrets, seed_operators
 from local.server import LocalServer
 from tests.support.jiga import JigaDriver
+from tests.support.shopify import ShopifyDriver
 
 SAMPLE_TEMPLATE = Path(__file__).parent / "fixtures" / "runtime_template"
 
@@ -22,6 +23,7 @@ def runtime():
         parameter_overrides={"RateLimitPerMinute": "1000000", "CatalogueRefreshSeconds": "0"}, states_time_scale=0
     ).start()
     seed_operators(local)
+    seed_local_secrets(local)
     yield local
     local.stop()
 
@@ -48,3 +50,25 @@ def sample_runtime():
     yield local
     server.stop()
     local.stop()
+
+
+@pytest.fixture(scope="session")
+def jiga_sockets(runtime):
+    """The JIGA WebSocket API served on a free port; returns its base URL (with the stage)."""
+    runtime.websockets.start(ephemeral_ports=True)
+    return runtime.websockets.url("JigaWebSocketApi") + "/dev"
+
+
+@pytest.fixture(scope="session")
+def shopify_secret(runtime) -> str:
+    """The webhook secret the runtime holds for ShopifyWebhookSecret (local/seed.py), read back from Secrets Manager."""
+    from shared import aws
+
+    arn = runtime.resolver.arns["ShopifyWebhookSecret"]
+    return aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
+
+
+@pytest.fixture(scope="session")
+def shopify(jiga_client, shopify_secret) -> ShopifyDriver:
+    """Signed Shopify webhook deliveries to the JIGA API."""
+    return ShopifyDriver(jiga_client, shopify_secret)

@@ -16,6 +16,8 @@ def test_sample_event_reaches_its_function_and_is_answered(runtime, jiga, path):
     event = json.loads(path.read_text())
     if "routeKey" not in event or event.get("version") != "2.0":
         pytest.skip("not an HTTP API event")
+    if "x-shopify-hmac-sha256" in event["headers"]:
+        pytest.skip("signed webhook sample: delivered once by test_jiga_sample_events")
     method, route_path = event["routeKey"].split(" ", 1)
     api_id = API_OF_FOLDER[path.parent.name]
     routes = [r for r in runtime.routes if r.api_id == api_id and r.method == method and r.path == route_path]
@@ -31,5 +33,6 @@ def test_sample_event_reaches_its_function_and_is_answered(runtime, jiga, path):
     event["headers"].pop("idempotency-key", None)
     response = runtime.invoke(routes[0].function_id, event)
     assert response["statusCode"] < 500, response
-    body = json.loads(response["body"])
-    assert 200 <= response["statusCode"] < 300 or "error" in body
+    if 200 <= response["statusCode"] < 300:
+        return
+    assert "error" in json.loads(response["body"])

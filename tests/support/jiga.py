@@ -105,3 +105,7 @@ class JigaDriver:
         )
         assert response.status_code == 200, response.text
         return response.json()
+
+
+def hire_payload(allocation: int, **overrides: Any) -> dict[str, Any]:
+    return {"dofAllocation": allocation, **overrides}

@@ -1,15 +1,20 @@
-"""Cached wiring shared by the JIGA handlers: the ledger and the repositories."""
+"""Cached wiring shared by the JIGA handlers: the ledger, the repositories and the providers."""
 
 from functools import lru_cache
 
 from jiga_store.dal.agents import AgentRepository
 from jiga_store.dal.catalogue import CatalogueRepository
+from jiga_store.dal.purchases import PurchaseRepository
 from jiga_store.dal.sessions import SessionRepository
+from jiga_store.dal.shopify import ShopifyRepository
 from jiga_store.dal.workflows import SessionLifecycle
 from jiga_store.logic.marketplace import WarmCatalogue
 from jiga_store.logic.sessions import SessionServices
+from jiga_store.logic.shopify import Shopify
+from jiga_store.providers.checkout import CheckoutProvider, checkout_provider
 from jiga_store.settings import get_jiga_settings
 from shared import websocket
+from shared.errors import ServiceUnavailable
 from shared.events import EventLog
 from shared.identity import UserDirectory
 from shared.ledger import Ledger
@@ -46,9 +51,11 @@ def session_services() -> SessionServices:
         events=events(),
         websocket_url=settings.websocket_url,
         notify=websocket.broadcast,
+        record_hire_outcome=catalogue_repository().record_hire_outcome,
     )
 
 
+@lru_cache(maxsize=1)
 def catalogue_repository() -> CatalogueRepository:
     return CatalogueRepository(get_jiga_settings().jiga_table)
 
@@ -57,3 +64,43 @@ def catalogue_repository() -> CatalogueRepository:
 def catalogue() -> WarmCatalogue:
     """The instance's warm copy of the marketplace catalogue (kept between invocations)."""
     return WarmCatalogue(catalogue_repository(), get_jiga_settings().catalogue_refresh_seconds)
+
+
+@lru_cache(maxsize=1)
+def purchases() -> PurchaseRepository:
+    return PurchaseRepository(get_jiga_settings().jiga_table)
+
+
+@lru_cache(maxsize=1)
+def shopify() -> Shopify:
+    settings = get_jiga_settings()
+    return Shopify(
+        store=ShopifyRepository(settings.jiga_table),
+        purchases=purchases(),
+        users=users(),
+        ledger=ledger(),
+        variant_ids=settings.variant_ids,
+    )
+
+
+@lru_cache(maxsize=2)
+def checkout(payment_method: str) -> CheckoutProvider:
+    settings = get_jiga_settings()
+    return checkout_provider(
+        payment_method,
+        settings.shopify_shop_domain,
+        settings.variant_ids,
+        settings.stripe_secret_arn,
+        settings.offline_checkout_base_url,
+        settings.secrets_cache_seconds,
+    )
+
+
+def shopify_webhook_secret() -> str:
+    """The shop's webhook signing secret, from Secrets Manager through Powertools' cache."""
+    settings = get_jiga_settings()
+    if not settings.shopify_webhook_secret_arn:
+        raise ServiceUnavailable("Shopify webhook secret is not configured")
+    from aws_lambda_powertools.utilities import parameters
+
+    return parameters.get_secret(settings.shopify_webhook_secret_arn, max_age=settings.secrets_cache_seconds)

@@ -105,8 +105,8 @@ class PlatformMiddleware:
             try:
                 claims = auth.decode_token(token, self.api_name)
                 return f"user:{claims['sub']}"
-            except DomainError:
-                pass
+            except Exception:  # any token problem (or a function without the key) counts by IP
+                logger(self.api_name).debug("Rate limiting by source IP: bearer token not usable")
         return f"ip:{_source_ip(scope)}"
 
     async def _reject(self, send: Callable, error: DomainError, request_id: str, headers: list) -> None:

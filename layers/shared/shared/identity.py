@@ -73,9 +73,12 @@ class UserDirectory:
             raise
         return user
 
-    def credentials(self, email: str) -> dict[str, Any] | None:
+    def credentials(self, email: str, consistent: bool = False) -> dict[str, Any] | None:
+        """The login record of an email; ``consistent`` when a decision must see a registration just made."""
         response = aws.dynamodb().get_item(
-            TableName=self.table_name, Key={"pk": {"S": f"EMAIL#{normalise_email(email)}"}, "sk": {"S": "EMAIL"}}
+            TableName=self.table_name,
+            Key={"pk": {"S": f"EMAIL#{normalise_email(email)}"}, "sk": {"S": "EMAIL"}},
+            ConsistentRead=consistent,
         )
         return from_item(response.get("Item"))
 

@@ -169,9 +169,9 @@ class SessionRepository:
                 response = client.update_item(
                     TableName=self.table_name,
                     Key=_key(f"SESSION#{session_id}", "SESSION"),
-                    UpdateExpression="ADD consumed :charge SET lastActivityAt = :now",
-                    ConditionExpression="#status = :active AND consumed <= :ceiling",
-                    ExpressionAttributeNames={"#status": "status"},
+                    UpdateExpression="ADD #consumed :charge SET lastActivityAt = :now",
+                    ConditionExpression="#status = :active AND #consumed <= :ceiling",
+                    ExpressionAttributeNames={"#status": "status", "#consumed": "consumed"},
                     ExpressionAttributeValues={
                         ":charge": to_value(charge),
                         ":now": to_value(now_iso),

@@ -46,6 +46,8 @@ class SessionServices:
     events: EventLog
     websocket_url: str
     notify: Callable[[str, dict[str, Any]], int]  # push a message to every socket of a session
+    # count a finished hire in the listing's stats; idempotent per outcome id (the session id)
+    record_hire_outcome: Callable[..., bool]
 
 
 def session_not_found(session_id: str) -> NotFound:
@@ -371,6 +373,8 @@ def settle_session(services: SessionServices, session_id: str, reason: str) -> d
     )
     if not posted.replayed:
         _after_settlement(services, session, posted, consumed)
+    if session["type"] == "hired" and session.get("listingId"):
+        services.record_hire_outcome(session["listingId"], None, consumed > 0, outcome_id=session_id)
     if ended_here:
         services.notify(session_id, session_ended(session, session.get("endedReason", reason), consumed))
     return settlement

@@ -417,3 +417,44 @@ class SearchResponse(BaseModel):
     results: list[SearchResult]
     pagination: SearchPagination
     facets: SearchFacets
+
+
+WholeNumber = Annotated[int, Field(strict=True)]
+
+
+class PurchaseRequest(SpecModel):
+    package: Literal["bronze", "silver", "gold", "platinum", "custom"]
+    amount: WholeNumber | None = None  # DOFs, custom packages only (rules in logic/purchases.py)
+    paymentMethod: Literal["shopify", "stripe"] = "shopify"
+    returnUrl: str = Field(min_length=1, max_length=2048)
+
+
+class PurchaseResponse(BaseModel):
+    transactionId: str
+    checkoutUrl: str
+    amount: float
+    currency: Literal["USD"]
+    dofAmount: int
+    expiresAt: str
+
+
+class TransferRequest(SpecModel):
+    toUserId: str = Field(min_length=1, max_length=64)
+    amount: WholeNumber  # DOFs; range checked in logic/transfers.py (400 "Invalid transfer amount")
+    note: str | None = Field(default=None, max_length=280)
+
+
+class TransferParty(BaseModel):
+    userId: str
+    previousBalance: int
+    newBalance: int
+
+
+class TransferResponse(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    transactionId: str
+    from_: TransferParty = Field(alias="from")
+    to: TransferParty
+    fee: int
+    completedAt: str

@@ -1,0 +1,1 @@
+"""Adapters for the outside world (payment providers), each with an offline default."""

@@ -1,0 +1,60 @@
+"""``POST /api/v1/webhooks/shopify``: Shopify's signed order webhooks (rules in logic/shopify.py).
+
+The signature covers the raw body, so the route reads the bytes itself before any parsing. There
+is no bearer token: the HMAC under the shop's secret is the caller's identity.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+
+from jiga_store import dependencies
+from jiga_store.logic import shopify
+from jiga_store.settings import API_NAME
+from shared.app import create_app, lambda_handler
+from shared.errors import JIGA_STYLE, InvalidInput, Unauthorized
+from shared.observability import logger
+
+router = APIRouter()
+
+
+@router.post(shopify.WEBHOOK_PATH)
+async def receive_shopify_webhook(request: Request) -> JSONResponse:
+    body = await request.body()
+    return JSONResponse(await run_in_threadpool(process_delivery, body, request.headers))
+
+
+def process_delivery(body: bytes, headers: Headers) -> dict[str, Any]:
+    topic = headers.get("x-shopify-topic", "")
+    if not shopify.verify_signature(body, headers.get("x-shopify-hmac-sha256"), dependencies.shopify_webhook_secret()):
+        logger(API_NAME).warning(
+            "Refused a Shopify webhook with an invalid signature",
+            extra={"topic": topic, "shop": headers.get("x-shopify-shop-domain")},
+        )
+        raise Unauthorized("Invalid webhook signature")
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InvalidInput("The webhook body is not JSON") from error
+    if not isinstance(payload, dict):
+        raise InvalidInput("The webhook body must be a JSON object")
+    delivery = shopify.Delivery(
+        topic=topic,
+        payload=payload,
+        webhook_id=headers.get("x-shopify-webhook-id"),
+        event_id=headers.get("x-shopify-event-id"),
+        shop=headers.get("x-shopify-shop-domain"),
+        body_digest=hashlib.sha256(body).hexdigest(),
+    )
+    result = shopify.handle_delivery(delivery, dependencies.shopify())
+    logger(API_NAME).info("Shopify webhook processed", extra={"webhookId": delivery.webhook_id, **result})
+    return result
+
+
+app = create_app(API_NAME, JIGA_STYLE, [router])
+handler = lambda_handler(app)
