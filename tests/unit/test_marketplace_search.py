@@ -293,6 +293,15 @@ def test_upsert_applies_newer_versions_and_drops_inactive_listings():
     assert len(index) == 0
 
 
+def test_rereading_the_same_version_changes_nothing_but_new_counters_apply():
+    index = CatalogueIndex([projection("lst_1")])
+    before = index.entries["lst_1"]
+    assert index.upsert([projection("lst_1")]) == 0
+    assert index.entries["lst_1"] is before
+    assert index.upsert([projection("lst_1", totalHires=1)]) == 1  # same millisecond, another hire
+    assert index.entries["lst_1"].total_hires == 1
+
+
 def test_changes_move_a_listing_between_filters_and_facets():
     index = CatalogueIndex([projection("lst_1", rank="Gold"), projection("lst_2", rank="Gold")])
     index.upsert([projection("lst_1", rank="Platinum", updatedAt="2024-01-02T00:00:00.000Z")])
@@ -399,3 +408,21 @@ def test_search_response_holds_to_the_response_model():
 def test_query_words_are_folded_deduplicated_and_capped():
     assert query_terms("Éclair ECLAIR, fps-coach") == ["eclair", "fps", "coach"]
     assert len(query_terms(" ".join(f"w{n}" for n in range(30)))) == 10
+
+
+def test_a_slow_refresh_does_not_make_the_next_search_refresh_again():
+    clock = FakeClock(datetime(2024, 1, 15, 10, 0, tzinfo=UTC).timestamp())
+
+    class SlowCatalogue(FakeCatalogue):
+        def load_changed_since(self, instant: str) -> list[dict[str, Any]]:
+            clock.now += 8  # slower than the refresh interval
+            return super().load_changed_since(instant)
+
+    source = SlowCatalogue([projection("lst_1")])
+    warm = WarmCatalogue(source, refresh_seconds=5, clock=clock)
+    warm.current()
+    clock.now += 5
+    warm.current()
+    clock.now += 1
+    warm.current()
+    assert [kind for kind, _ in source.calls] == ["all", "changed"]

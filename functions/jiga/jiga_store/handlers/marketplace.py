@@ -36,7 +36,7 @@ def search_params(query: QueryParams) -> SearchParams:
             values = query.getlist(name) + query.getlist(f"{name}[]")
             if values:
                 raw[name] = values
-        elif name in query:
+        elif query.get(name):  # an empty value (``?minPrice=``, as forms send) means "not given"
             raw[name] = query[name]
     try:
         return SearchParams.model_validate(raw)
