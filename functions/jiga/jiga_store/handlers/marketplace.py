@@ -47,6 +47,7 @@ def search_params(query: QueryParams) -> SearchParams:
 
 @router.get("/search", response_model=SearchResponse)
 def search(request: Request, caller: Principal | None = Depends(optional_principal)) -> Any:
+    # ``caller`` is None for anonymous visitors; the dependency refuses an invalid token.
     params = search_params(request.query_params)
     found = logic.search_marketplace(
         dependencies.catalogue(), params, datetime.now(UTC), get_jiga_settings().asset_base_url

@@ -65,7 +65,7 @@ from datetime import UTC, date, datetime
 from itertools import chain
 from typing import Any, Protocol
 
-from jiga_store.logic.availability import AvailabilityNow, Window, availability_in, windows_near
+from jiga_store.logic.availability import AvailabilityNow, Window, availability_in, iso_utc, windows_near
 from jiga_store.models.api import SearchParams
 from shared.pagination import Page, PageRequest, paginate
 
@@ -167,7 +167,7 @@ class CatalogueEntry:
     price_range: str
     slot: int = -1  # position in the index's bitsets
     _windows: tuple[date, list[Window] | None] | None = None
-    _badges: tuple[str, list[dict[str, Any]]] | None = None
+    _view: tuple[str, dict[str, Any]] | None = None
 
     @property
     def hourly(self) -> int:
@@ -194,10 +194,11 @@ class CatalogueEntry:
             self._windows = (day, windows_near(self.availability, now))
         return availability_in(self._windows[1], now)
 
-    def badges(self, asset_base_url: str) -> list[dict[str, Any]]:
-        if self._badges is None or self._badges[0] != asset_base_url:
-            self._badges = (asset_base_url, badges_for(self, asset_base_url))
-        return self._badges[1]
+    def listing_view(self, asset_base_url: str) -> dict[str, Any]:
+        """The result's fields that only change with the listing (all but availability)."""
+        if self._view is None or self._view[0] != asset_base_url:
+            self._view = (asset_base_url, listing_view(self, asset_base_url))
+        return self._view[1]
 
 
 def entry_from_projection(item: dict[str, Any]) -> CatalogueEntry:
@@ -289,7 +290,7 @@ def badges_for(entry: CatalogueEntry, asset_base_url: str) -> list[dict[str, Any
     return found
 
 
-def result_view(entry: CatalogueEntry, now: datetime, asset_base_url: str) -> dict[str, Any]:
+def listing_view(entry: CatalogueEntry, asset_base_url: str) -> dict[str, Any]:
     return {
         "listingId": entry.listing_id,
         "agentId": entry.agent_id,
@@ -304,9 +305,20 @@ def result_view(entry: CatalogueEntry, now: datetime, asset_base_url: str) -> di
         "description": entry.description,
         "pricing": entry.pricing,
         "stats": {"rating": entry.rating, "totalHires": entry.total_hires, "successRate": entry.success_rate},
-        "badges": entry.badges(asset_base_url),
-        "availability": entry.availability_now(now).as_api(),
+        "badges": badges_for(entry, asset_base_url),
     }
+
+
+def result_view(
+    entry: CatalogueEntry, now: datetime, asset_base_url: str, now_iso: str | None = None
+) -> dict[str, Any]:
+    """One search result; ``now_iso`` (``now`` formatted) saves formatting it per result."""
+    state = entry.availability_now(now)
+    if state.is_available and now_iso is not None:
+        availability = {"isAvailable": True, "nextAvailable": now_iso}
+    else:
+        availability = state.as_api()
+    return {**entry.listing_view(asset_base_url), "availability": availability}
 
 
 # -- the in-memory index ----------------------------------------------------------------------
@@ -347,6 +359,7 @@ class CatalogueIndex:
         self._word_masks: dict[str, int] = {}
         self._orders: dict[str, list[CatalogueEntry]] = {}
         self._ranges: dict[str, tuple[list[float], list[int]]] = {}
+        self._range_masks: dict[tuple[str, float | None, float | None], int] = {}
         self.upsert(items)
 
     def __len__(self) -> int:
@@ -378,6 +391,7 @@ class CatalogueIndex:
         if changed:
             self._orders.clear()
             self._ranges.clear()
+            self._range_masks.clear()
         return changed
 
     def _place(self, entry: CatalogueEntry) -> None:
@@ -460,6 +474,15 @@ class CatalogueIndex:
         return self._ranges[name]
 
     def _range_mask(self, name: str, low: float | None, high: float | None) -> int:
+        cached = self._range_masks.get((name, low, high))
+        if cached is not None:
+            return cached
+        if len(self._range_masks) >= 256:
+            self._range_masks.clear()
+        mask = self._range_masks[(name, low, high)] = self._build_range_mask(name, low, high)
+        return mask
+
+    def _build_range_mask(self, name: str, low: float | None, high: float | None) -> int:
         keys, slots = self._sorted_by(name)
         start = 0 if low is None else bisect.bisect_left(keys, low)
         stop = len(keys) if high is None else bisect.bisect_right(keys, high)
@@ -584,6 +607,7 @@ class CatalogueIndex:
 
 def search(index: CatalogueIndex, params: SearchParams, now: datetime, asset_base_url: str) -> dict[str, Any]:
     """The spec's search response: one page of results, pagination and facets."""
+    now_iso = iso_utc(now)
     mask = index.filter_mask(params)
     terms = query_terms(params.q)
     if terms and mask:
@@ -599,7 +623,7 @@ def search(index: CatalogueIndex, params: SearchParams, now: datetime, asset_bas
         )
         page = Page(items=items, page=request.page, limit=request.limit, total=total)
     return {
-        "results": [result_view(entry, now, asset_base_url) for entry in page.items],
+        "results": [result_view(entry, now, asset_base_url, now_iso) for entry in page.items],
         "pagination": {"page": page.page, "limit": page.limit, "total": page.total, "hasMore": page.has_more},
         "facets": index.facets(mask),
     }
