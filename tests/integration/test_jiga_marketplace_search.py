@@ -230,7 +230,7 @@ def test_relevance_puts_name_matches_first(jiga, shelf):
 
 
 def test_pages_walk_the_results_without_gaps_or_repeats(jiga, shelf):
-    pages = [search(jiga, q=shelf["tag"], sortBy="price_asc", limit=2, page=page).json() for page in (1, 2, 3, 4)]
+    pages = [jiga.search(q=shelf["tag"], sortBy="price_asc", limit=2, page=page) for page in (1, 2, 3, 4)]
     assert [[shelf["names"][r["listingId"]] for r in page["results"]] for page in pages] == [
         ["A", "B"],
         ["E", "C"],
@@ -242,15 +242,15 @@ def test_pages_walk_the_results_without_gaps_or_repeats(jiga, shelf):
 
 
 def test_default_page_and_limit(jiga, shelf):
-    assert search(jiga, q=shelf["tag"]).json()["pagination"] == {"page": 1, "limit": 20, "total": 5, "hasMore": False}
+    assert jiga.search(q=shelf["tag"])["pagination"] == {"page": 1, "limit": 20, "total": 5, "hasMore": False}
 
 
 def test_facets_describe_the_filtered_set(jiga, shelf):
-    facets = search(jiga, q=shelf["tag"], rank="Gold").json()["facets"]
+    facets = jiga.search(q=shelf["tag"], rank="Gold")["facets"]
     assert facets["ranks"] == {"Bronze": 0, "Silver": 0, "Gold": 2, "Platinum": 0}
     assert facets["games"] == {"CS2": 1, "Dota 2": 1, "Valorant": 1}
     assert {k: v for k, v in facets["priceRanges"].items() if v} == {"1000-2499": 1, "2500-4999": 1}
-    everything = search(jiga, q=shelf["tag"]).json()["facets"]
+    everything = jiga.search(q=shelf["tag"])["facets"]
     assert everything["games"] == {"Valorant": 2, "CS2": 1, "Dota 2": 1}
     assert everything["ranks"] == {"Bronze": 1, "Silver": 2, "Gold": 2, "Platinum": 0}
     assert {k: v for k, v in everything["priceRanges"].items() if v} == {
@@ -265,7 +265,7 @@ def test_facets_describe_the_filtered_set(jiga, shelf):
 
 
 def test_stats_reflect_recorded_hire_outcomes(jiga, shelf):
-    results = {shelf["names"][r["listingId"]]: r for r in search(jiga, q=shelf["tag"]).json()["results"]}
+    results = {shelf["names"][r["listingId"]]: r for r in jiga.search(q=shelf["tag"])["results"]}
     assert results["A"]["stats"] == {"rating": 4.67, "totalHires": 3, "successRate": 1.0}
     assert results["E"]["stats"] == {"rating": 1.0, "totalHires": 1, "successRate": 0.0}
     assert results["D"]["stats"] == {"rating": 0.0, "totalHires": 0, "successRate": 0.0}
@@ -287,7 +287,7 @@ def test_a_hire_outcome_is_counted_once_per_hire_and_needs_a_listing(jiga, catal
     assert catalogue.record_hire_outcome(listing["listingId"], 4.0, True, outcome_id="hire_1") is True
     assert catalogue.record_hire_outcome(listing["listingId"], 4.0, True, outcome_id="hire_1") is False
     assert catalogue.record_hire_outcome(listing["listingId"], None, False, outcome_id="hire_2") is True
-    (result,) = search(jiga, q=tag).json()["results"]
+    (result,) = jiga.search(q=tag)["results"]
     assert result["stats"] == {"rating": 4.0, "totalHires": 2, "successRate": 0.5}
     with pytest.raises(NotFound):
         catalogue.record_hire_outcome("lst_missing", 5.0, True)
@@ -299,7 +299,7 @@ def test_republishing_updates_the_listing_and_keeps_its_stats(jiga, catalogue):
     listing = publish_listing(jiga, owner, tag, {}, {"title": "First title"})
     catalogue.record_hire_outcome(listing["listingId"], 5.0, True)
     jiga.publish(owner, listing["agentId"], tags=[tag], title="Second title")
-    (result,) = search(jiga, q=tag).json()["results"]
+    (result,) = jiga.search(q=tag)["results"]
     assert result["title"] == "Second title"
     assert result["stats"]["totalHires"] == 1
 
@@ -316,7 +316,7 @@ def test_availability_follows_the_schedule(jiga):
     }
     later = publish_listing(jiga, owner, tag, {}, {"availability": scheduled, "title": "Later"})
     always = publish_listing(jiga, owner, tag, {}, {"title": "Always"})
-    results = {r["listingId"]: r["availability"] for r in search(jiga, q=tag).json()["results"]}
+    results = {r["listingId"]: r["availability"] for r in jiga.search(q=tag)["results"]}
 
     assert results[always["listingId"]]["isAvailable"] is True
     assert results[later["listingId"]]["isAvailable"] is False
@@ -374,5 +374,5 @@ def test_new_achievements_show_as_badges(jiga, catalogue):
     tag = unique_tag()
     listing = publish_listing(jiga, owner, tag, {}, {})
     catalogue.refresh_achievements(listing["listingId"], ["clutch_master"])
-    (result,) = search(jiga, q=tag).json()["results"]
+    (result,) = jiga.search(q=tag)["results"]
     assert [badge["name"] for badge in result["badges"]] == ["Clutch Master"]

@@ -14,7 +14,6 @@ from jiga_store.logic.marketplace import (
     price_bucket,
     query_terms,
     search,
-    sort_entries,
 )
 from jiga_store.models.api import SearchParams, SearchResponse
 
@@ -159,30 +158,46 @@ def test_filters_combine_with_and_and_their_values_with_or():
 # -- sort orders -------------------------------------------------------------------------------
 
 
+def order(items: list[dict[str, Any]], sort_by: str) -> list[str]:
+    return [entry.listing_id for entry in CatalogueIndex(items).ordered(sort_by)]
+
+
 def test_price_sorts_break_ties_by_listing_id():
     listings = [
-        entry("lst_c", pricing={"hourly": 500, "daily": 500, "weekly": 500}),
-        entry("lst_a", pricing={"hourly": 900, "daily": 900, "weekly": 900}),
-        entry("lst_b", pricing={"hourly": 500, "daily": 500, "weekly": 500}),
+        projection("lst_c", pricing={"hourly": 500, "daily": 500, "weekly": 500}),
+        projection("lst_a", pricing={"hourly": 900, "daily": 900, "weekly": 900}),
+        projection("lst_b", pricing={"hourly": 500, "daily": 500, "weekly": 500}),
     ]
-    assert [e.listing_id for e in sort_entries(listings, "price_asc")] == ["lst_b", "lst_c", "lst_a"]
-    assert [e.listing_id for e in sort_entries(listings, "price_desc")] == ["lst_a", "lst_b", "lst_c"]
+    assert order(listings, "price_asc") == ["lst_b", "lst_c", "lst_a"]
+    assert order(listings, "price_desc") == ["lst_a", "lst_b", "lst_c"]
 
 
 def test_rating_sort_trusts_many_ratings_over_one():
     listings = [
-        entry("lst_one_five", ratingSum=5, ratingCount=1),
-        entry("lst_many", ratingSum=4.8 * 100, ratingCount=100),
-        entry("lst_unrated"),
-        entry("lst_poor", ratingSum=2 * 20, ratingCount=20),
+        projection("lst_one_five", ratingSum=5, ratingCount=1),
+        projection("lst_many", ratingSum=4.8 * 100, ratingCount=100),
+        projection("lst_unrated"),
+        projection("lst_poor", ratingSum=2 * 20, ratingCount=20),
     ]
-    order = [e.listing_id for e in sort_entries(listings, "rating")]
-    assert order == ["lst_many", "lst_one_five", "lst_unrated", "lst_poor"]
+    assert order(listings, "rating") == ["lst_many", "lst_one_five", "lst_unrated", "lst_poor"]
 
 
 def test_popular_sort_is_by_total_hires():
-    listings = [entry("lst_a", totalHires=3), entry("lst_b", totalHires=40), entry("lst_c")]
-    assert [e.listing_id for e in sort_entries(listings, "popular")] == ["lst_b", "lst_a", "lst_c"]
+    listings = [projection("lst_a", totalHires=3), projection("lst_b", totalHires=40), projection("lst_c")]
+    assert order(listings, "popular") == ["lst_b", "lst_a", "lst_c"]
+
+
+def test_orders_and_ranges_follow_changes():
+    def priced(listing_id: str, hourly: int, **overrides: Any) -> dict[str, Any]:
+        return projection(listing_id, pricing={"hourly": hourly, "daily": hourly, "weekly": hourly}, **overrides)
+
+    index = CatalogueIndex([priced("lst_a", 300), priced("lst_b", 200), priced("lst_c", 100)])
+    assert [e.listing_id for e in index.ordered("price_asc")] == ["lst_c", "lst_b", "lst_a"]
+    assert found(index, maxPrice=250, sortBy="price_asc") == ["lst_c", "lst_b"]
+    later = "2024-01-02T00:00:00.000Z"
+    index.upsert([priced("lst_c", 400, updatedAt=later), priced("lst_d", 150), priced("lst_b", 1, status="x")])
+    assert [e.listing_id for e in index.ordered("price_asc")] == ["lst_d", "lst_a", "lst_c"]
+    assert found(index, maxPrice=250, sortBy="price_asc") == ["lst_d"]
 
 
 # -- facets, stats, badges ---------------------------------------------------------------------

@@ -56,6 +56,7 @@ Decisions the spec leaves open:
 """
 
 import bisect
+import math
 import re
 import time
 import unicodedata
@@ -257,11 +258,6 @@ SORT_KEYS: dict[str, Callable[[CatalogueEntry], tuple]] = {
 }
 
 
-def sort_entries(entries: Iterable[CatalogueEntry], sort_by: str) -> list[CatalogueEntry]:
-    """Entries in one of the static sort orders (ties broken by listing id)."""
-    return sorted(entries, key=SORT_KEYS[sort_by])
-
-
 def rank_by_text(entries: list[CatalogueEntry], scores: list[float]) -> list[CatalogueEntry]:
     """Best text match first; ``entries`` come in relevance order, which breaks the ties."""
     ranked = sorted(range(len(entries)), key=scores.__getitem__, reverse=True)  # stable
@@ -342,9 +338,36 @@ def _not_newer(item: dict[str, Any], current: CatalogueEntry) -> bool:
     )
 
 
+class SortedPairs:
+    """Unique keys kept in order with a value each, updated in place as listings come and go."""
+
+    def __init__(self, pairs: Iterable[tuple[Any, Any]]):
+        ordered = sorted(pairs, key=lambda pair: pair[0])
+        self.keys = [key for key, _ in ordered]
+        self.values = [value for _, value in ordered]
+
+    def add(self, key: Any, value: Any) -> None:
+        position = bisect.bisect_left(self.keys, key)
+        self.keys.insert(position, key)
+        self.values.insert(position, value)
+
+    def discard(self, key: Any) -> None:
+        position = bisect.bisect_left(self.keys, key)
+        if position < len(self.keys) and self.keys[position] == key:
+            del self.keys[position]
+            del self.values[position]
+
+
+RANGE_VALUES: dict[str, Callable[[CatalogueEntry], float]] = {
+    "price": lambda entry: entry.hourly,
+    "rating": lambda entry: entry.rating,
+}
+
+
 class CatalogueIndex:
     """Active listings, a bitset per filter value, sorted arrays for ranges, an inverted index of
-    words and cached sort orders. Entries occupy slots; a slot is a bit in every bitset."""
+    words and the sort orders. Entries occupy slots; a slot is a bit in every bitset. Orders and
+    ranges are built on first use, then kept up to date entry by entry."""
 
     def __init__(self, items: Iterable[dict[str, Any]] = ()):
         self.entries: dict[str, CatalogueEntry] = {}
@@ -357,8 +380,8 @@ class CatalogueIndex:
         self._words_of: dict[str, dict[str, float]] = {}
         self._vocabulary: list[str] | None = None
         self._word_masks: dict[str, int] = {}
-        self._orders: dict[str, list[CatalogueEntry]] = {}
-        self._ranges: dict[str, tuple[list[float], list[int]]] = {}
+        self._orders: dict[str, SortedPairs] = {}  # sort key -> entry
+        self._ranges: dict[str, SortedPairs] = {}  # (value, slot) -> slot
         self._range_masks: dict[tuple[str, float | None, float | None], int] = {}
         self.upsert(items)
 
@@ -389,8 +412,6 @@ class CatalogueIndex:
             self._place(entry)
             changed += 1
         if changed:
-            self._orders.clear()
-            self._ranges.clear()
             self._range_masks.clear()
         return changed
 
@@ -409,6 +430,10 @@ class CatalogueIndex:
             bitsets[value] = bitsets.get(value, 0) | bit
         for folded, written in entry.game_spellings:
             self._game_names.setdefault(folded, written)
+        for sort_by, order in self._orders.items():
+            order.add(SORT_KEYS[sort_by](entry), entry)
+        for name, values in self._ranges.items():
+            values.add((RANGE_VALUES[name](entry), entry.slot), entry.slot)
 
     def _unplace(self, entry: CatalogueEntry) -> None:
         keep = ~(1 << entry.slot)
@@ -419,6 +444,10 @@ class CatalogueIndex:
                 self._bitsets[kind][value] = remaining
             else:
                 del self._bitsets[kind][value]
+        for sort_by, order in self._orders.items():
+            order.discard(SORT_KEYS[sort_by](entry))
+        for name, values in self._ranges.items():
+            values.discard((RANGE_VALUES[name](entry), entry.slot))
         self._slots[entry.slot] = None
         self._free_slots.append(entry.slot)
         del self.entries[entry.listing_id]
@@ -466,11 +495,10 @@ class CatalogueIndex:
             mask |= bitsets.get(value, 0)
         return mask
 
-    def _sorted_by(self, name: str) -> tuple[list[float], list[int]]:
+    def _sorted_by(self, name: str) -> SortedPairs:
         if name not in self._ranges:
-            value = (lambda e: e.hourly) if name == "price" else (lambda e: e.rating)
-            pairs = sorted((value(entry), entry.slot) for entry in self.entries.values())
-            self._ranges[name] = ([key for key, _ in pairs], [slot for _, slot in pairs])
+            value = RANGE_VALUES[name]
+            self._ranges[name] = SortedPairs(((value(e), e.slot), e.slot) for e in self.entries.values())
         return self._ranges[name]
 
     def _range_mask(self, name: str, low: float | None, high: float | None) -> int:
@@ -483,9 +511,10 @@ class CatalogueIndex:
         return mask
 
     def _build_range_mask(self, name: str, low: float | None, high: float | None) -> int:
-        keys, slots = self._sorted_by(name)
-        start = 0 if low is None else bisect.bisect_left(keys, low)
-        stop = len(keys) if high is None else bisect.bisect_right(keys, high)
+        values = self._sorted_by(name)
+        keys, slots = values.keys, values.values
+        start = 0 if low is None else bisect.bisect_left(keys, (low, -1))
+        stop = len(keys) if high is None else bisect.bisect_right(keys, (high, math.inf))
         if stop - start > len(keys) // 2:  # cheaper to build what is outside the range
             return self._live & ~self._mask_of(chain(slots[:start], slots[stop:]))
         return self._mask_of(slots[start:stop])
@@ -529,11 +558,12 @@ class CatalogueIndex:
     # -- orders and pages
 
     def ordered(self, sort_by: str) -> list[CatalogueEntry]:
-        """Every active entry in a static sort order, cached until the catalogue changes."""
+        """Every active entry in a static sort order."""
         order = self._orders.get(sort_by)
         if order is None:
-            order = self._orders[sort_by] = sort_entries(self.entries.values(), sort_by)
-        return order
+            key = SORT_KEYS[sort_by]
+            order = self._orders[sort_by] = SortedPairs((key(entry), entry) for entry in self.entries.values())
+        return order.values
 
     def in_order(self, sort_by: str, mask: int) -> list[CatalogueEntry]:
         """Every listing in ``mask``, in a static sort order."""
