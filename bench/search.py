@@ -235,7 +235,7 @@ class StageTimer:
         return taken
 
 
-def run(listings: int = 10_000, searches: int = 200, warmup: int = 20) -> dict[str, Any]:
+def run(listings: int = 10_000, searches: int = 200, warmup: int = 50) -> dict[str, Any]:
     from jiga_store.logic import marketplace
     from local.runtime import LocalRuntime
     from shared import app

@@ -83,6 +83,7 @@ FIELD_WEIGHTS = {"description": 1.0, "tags": 2.0, "title": 3.0, "name": 4.0}  # 
 PREFIX_WEIGHT = 0.5
 MIN_PREFIX_LENGTH = 3
 MAX_QUERY_TERMS = 10
+MAX_WORD_MASKS = 5_000
 PRIOR_MEAN, PRIOR_WEIGHT = 3.0, 5
 TOP_RATED_MIN_RATING, TOP_RATED_MIN_COUNT = 4.5, 10
 POPULAR_MIN_HIRES = 50
@@ -388,6 +389,14 @@ class CatalogueIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def prepare(self) -> "CatalogueIndex":
+        """Build every sort order and range array now (at cold start) rather than on first use."""
+        for sort_by in SORT_KEYS:
+            self.ordered(sort_by)
+        for name in RANGE_VALUES:
+            self._sorted_by(name)
+        return self
+
     # -- changes
 
     def upsert(self, items: Iterable[dict[str, Any]]) -> int:
@@ -604,6 +613,8 @@ class CatalogueIndex:
     def _word_mask(self, word: str) -> int:
         mask = self._word_masks.get(word)
         if mask is None:
+            if len(self._word_masks) >= MAX_WORD_MASKS:  # a bitset per word searched, not per word known
+                self._word_masks.clear()
             mask = self._word_masks[word] = self._mask_of(self.entries[lid].slot for lid in self._postings[word])
         return mask
 
@@ -703,7 +714,7 @@ class WarmCatalogue:
     def current(self) -> CatalogueIndex:
         started = self.clock()
         if self._index is None:
-            self._index = CatalogueIndex(self.source.load_all())
+            self._index = CatalogueIndex(self.source.load_all()).prepare()
             self._loaded_at = self._looked_at = started
         elif started - self._loaded_at >= self.full_reload_seconds:
             self._index.upsert(self.source.load_all())  # only what differs is re-indexed
