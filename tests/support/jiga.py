@@ -106,6 +106,8 @@ class JigaDriver:
         assert response.status_code == 200, response.text
         return response.json()
 
-
-def hire_payload(allocation: int, **overrides: Any) -> dict[str, Any]:
-    return {"dofAllocation": allocation, **overrides}
+    def search(self, user: User | None = None, **params: Any) -> dict[str, Any]:
+        """GET /api/v1/marketplace/search (anonymous unless a user is given)."""
+        response = self.client.get("/api/v1/marketplace/search", params=params, headers=user.headers if user else {})
+        assert response.status_code == 200, response.text
+        return response.json()

@@ -12,7 +12,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from jiga_store.dal.catalogue import CATALOGUE_SK, catalogue_item, listing_key, projection_write, set_expression
+from jiga_store.dal.catalogue import (
+    CATALOGUE_SK,
+    STAT_FIELDS,
+    catalogue_item,
+    listing_key,
+    projection_write,
+    set_expression,
+)
 from shared import aws
 from shared.dynamo import cancellation_codes, from_item, to_item, to_value
 from shared.errors import Conflict
@@ -161,6 +168,7 @@ class AgentRepository:
         """Seed agents with their listings and projections, 25 items per request.
 
         For benchmarks and backfills only: no conditions, no creation charge, no owner limits.
+        Stats counters found on a listing (``totalHires``...) are copied to its projection.
         """
         count = 0
         batch: list[dict[str, Any]] = []
@@ -170,7 +178,12 @@ class AgentRepository:
             batch += [
                 {"pk": f"AGENT#{agent['agentId']}", "sk": "AGENT", **agent, "marketplaceStatus": status},
                 {"pk": f"LISTING#{listing_id}", "sk": "LISTING", **listing},
-                {"pk": f"LISTING#{listing_id}", "sk": CATALOGUE_SK, **catalogue_item(agent, listing)},
+                {
+                    "pk": f"LISTING#{listing_id}",
+                    "sk": CATALOGUE_SK,
+                    **catalogue_item(agent, listing),
+                    **{stat: listing[stat] for stat in STAT_FIELDS if stat in listing},
+                },
             ]
             count += 1
             while len(batch) >= 25:

@@ -70,15 +70,20 @@ def catalogue_fields(agent: dict[str, Any], listing: dict[str, Any]) -> dict[str
 
 
 def set_expression(fields: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """``SET #f0 = :f0, ...`` for an update that leaves every other attribute (the stats) alone."""
-    names, values, parts = {}, {}, []
+    """``SET #f0 = :f0, ... REMOVE #f3`` for an update that leaves every other attribute (the
+    stats) alone; ``None`` removes the attribute."""
+    names, values, assignments, removals = {}, {}, [], []
     for position, (name, value) in enumerate(fields.items()):
-        if value is None:
-            continue
         names[f"#f{position}"] = name
+        if value is None:
+            removals.append(f"#f{position}")
+            continue
         values[f":f{position}"] = to_value(value)
-        parts.append(f"#f{position} = :f{position}")
-    return "SET " + ", ".join(parts), names, values
+        assignments.append(f"#f{position} = :f{position}")
+    expression = "SET " + ", ".join(assignments)
+    if removals:
+        expression += " REMOVE " + ", ".join(removals)
+    return expression, names, values
 
 
 def _catalogue_keys(listing_id: str, updated_at: str) -> dict[str, Any]:

@@ -44,16 +44,30 @@ def _clock(value: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def _windows_around(hours: dict[str, Any], zone: ZoneInfo, local_day: datetime) -> list[tuple[datetime, datetime]]:
-    """UTC windows of the days from yesterday (its overnight spill) to eight days ahead."""
+Window = tuple[datetime, datetime]
+
+
+def windows_near(availability: dict[str, Any] | None, now: datetime) -> list[Window] | None:
+    """The schedule's UTC windows from the day before ``now`` to nine days after it, in order.
+
+    ``None`` means always available. The list stays valid for the rest of ``now``'s UTC day, so
+    a caller may keep it and ask ``availability_in`` many times.
+    """
+    if not availability or availability.get("schedule", "always") == "always":
+        return None
+    hours = availability.get("hours") or {}
+    zone = ZoneInfo(availability.get("timezone") or "UTC")
+    today = now.astimezone(zone).date()
     windows = []
-    for offset in range(-1, 9):
-        day = local_day.date() + timedelta(days=offset)
+    for offset in range(-1, 10):
+        day = today + timedelta(days=offset)
         opening = hours.get(DAYS[day.weekday()])
         if not opening:
             continue
         start, end = _clock(opening["start"]), _clock(opening["end"])
         end_day = day if end > start else day + timedelta(days=1)
+        # Compared in UTC: aware datetimes sharing a tzinfo compare by wall clock, which would be
+        # wrong across a DST change.
         start_utc = datetime.combine(day, start, tzinfo=zone).astimezone(UTC)
         end_utc = datetime.combine(end_day, end, tzinfo=zone).astimezone(UTC)
         if end_utc > start_utc:
@@ -61,19 +75,19 @@ def _windows_around(hours: dict[str, Any], zone: ZoneInfo, local_day: datetime) 
     return windows
 
 
-def availability_at(availability: dict[str, Any] | None, now: datetime) -> AvailabilityNow:
-    """Whether the listing is available at ``now`` (an aware datetime) and when it next is."""
+def availability_in(windows: list[Window] | None, now: datetime) -> AvailabilityNow:
     now = now.astimezone(UTC)
-    if not availability or availability.get("schedule", "always") == "always":
+    if windows is None:
         return AvailabilityNow(True, now)
-    hours = availability.get("hours") or {}
-    zone = ZoneInfo(availability.get("timezone") or "UTC")
     upcoming = None
-    # Comparisons happen in UTC: aware datetimes sharing a tzinfo compare by wall clock, which
-    # would be wrong across a DST change.
-    for start, end in _windows_around(hours, zone, now.astimezone(zone)):
+    for start, end in windows:
         if start <= now < end:
             return AvailabilityNow(True, now)
         if start > now and (upcoming is None or start < upcoming):
             upcoming = start
     return AvailabilityNow(False, upcoming)
+
+
+def availability_at(availability: dict[str, Any] | None, now: datetime) -> AvailabilityNow:
+    """Whether the listing is available at ``now`` (an aware datetime) and when it next is."""
+    return availability_in(windows_near(availability, now), now)

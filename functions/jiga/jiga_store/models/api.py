@@ -4,7 +4,15 @@ import re
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Rank = Literal["Bronze", "Silver", "Gold", "Platinum"]
 AgentType = Literal["Assistant", "Mentor", "Specialist"]
@@ -336,12 +344,12 @@ class SearchParams(BaseModel):
     game: list[SearchValue] = Field(default_factory=list, max_length=40)
     rank: list[Rank] = Field(default_factory=list, max_length=8)
     type: list[AgentType] = Field(default_factory=list, max_length=6)
-    minPrice: float | None = Field(default=None, ge=0)
-    maxPrice: float | None = Field(default=None, ge=0)
+    minPrice: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    maxPrice: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     hasVoiceChat: bool | None = None
     hasCommentator: bool | None = None
     specialization: list[SearchValue] = Field(default_factory=list, max_length=40)
-    minRating: float | None = Field(default=None, ge=1, le=5)
+    minRating: float | None = Field(default=None, ge=1, le=5, allow_inf_nan=False)
     sortBy: SortBy = "relevance"
     page: int = Field(default=1, ge=1, le=100_000)
     limit: int = Field(default=20, ge=1, le=100)
@@ -356,11 +364,13 @@ class SearchParams(BaseModel):
     def enum_lists(cls, raw: Any) -> list[Any]:
         return [_CANONICAL.get(v.lower(), v) if isinstance(v, str) else v for v in _split_values(raw, False)]
 
-    @model_validator(mode="after")
-    def price_range_is_ordered(self) -> "SearchParams":
-        if self.minPrice is not None and self.maxPrice is not None and self.minPrice > self.maxPrice:
-            raise ValueError("minPrice must not be greater than maxPrice")
-        return self
+    @field_validator("maxPrice")
+    @classmethod
+    def price_range_is_ordered(cls, value: float | None, info: ValidationInfo) -> float | None:
+        low = info.data.get("minPrice")
+        if value is not None and low is not None and low > value:
+            raise ValueError("maxPrice must not be less than minPrice")
+        return value
 
 
 class SearchAgent(BaseModel):
