@@ -55,7 +55,7 @@ class Table:
         ]
         lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in self.rows]
         if self.notes:
-            lines += ["", *self.notes]
+            lines += ["", *(f"- {note}" for note in self.notes)]
         return "\n".join(lines)
 
 
