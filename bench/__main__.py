@@ -1,0 +1,73 @@
+"""``make bench``: print the performance figures; ``--update-docs`` also writes them into
+docs/performance.md (between its ``bench:begin`` and ``bench:end`` markers)."""
+
+import argparse
+import contextlib
+import os
+import time
+import warnings
+
+from bench.cold_start import measure_cold_starts
+from bench.harness import ROOT, DynamoDBCalls, MotoClock, back_up_only_touched_items, log, start_runtime
+from bench.report import Table, cold_start_tables, dynamodb_table, machine, render, warm_table
+from bench.warm import measure_idempotent_calls, measure_warm
+
+DOCS = ROOT / "docs" / "performance.md"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=7, help="cold starts per function (median reported)")
+    parser.add_argument("--requests", type=int, default=200, help="warm requests per endpoint")
+    parser.add_argument("--skip-cold", action="store_true", help="only the warm figures and request counts")
+    parser.add_argument("--update-docs", action="store_true", help=f"write the figures into {DOCS.relative_to(ROOT)}")
+    options = parser.parse_args()
+    started, load = time.perf_counter(), os.getloadavg()[0]
+
+    # stdout is for the figures: the functions' own output (logs; with metrics disabled locally,
+    # Powertools keeps metrics and prints them every 100 values, and warns on flush) is dropped.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    with open(os.devnull, "w") as discard, contextlib.redirect_stdout(discard):
+        tables = _measure(options)
+    header = f"Measured {machine(load)}; took {time.perf_counter() - started:.0f} s"
+    print(header, render(tables), sep="\n\n")
+    if options.update_docs:
+        _update_docs(f"{header}\n\n{render(tables, markdown=True)}")
+        log(f"figures written to {DOCS.relative_to(ROOT)}")
+
+
+def _measure(options: argparse.Namespace) -> list[Table]:
+    runtime = start_runtime()
+    back_up_only_touched_items()
+    from local.seed import seed_operators
+    from tests.support.jiga import JigaDriver
+
+    calls = DynamoDBCalls()
+    calls.install()
+    clock = MotoClock().install()
+    seed_operators(runtime)
+    tables = []
+    try:
+        with runtime.client("JigaHttpApi") as client:
+            driver = JigaDriver(client)
+            if not options.skip_cold:
+                tables += cold_start_tables(measure_cold_starts(runtime, driver, options.runs))
+            warm = measure_warm(driver, calls, clock, options.requests)
+            idempotent = measure_idempotent_calls(driver, calls, clock)
+    finally:
+        runtime.stop()
+    return [*tables, warm_table(warm, options.requests), dynamodb_table(warm + idempotent)]
+
+
+def _update_docs(figures: str) -> None:
+    text = DOCS.read_text()
+    if BEGIN not in text or END not in text:
+        raise SystemExit(f"{DOCS} has no {BEGIN} ... {END} section to fill")
+    before, rest = text.split(BEGIN, 1)
+    _, after = rest.split(END, 1)
+    DOCS.write_text(f"{before}{BEGIN}\n{figures}\n{END}{after}")
+
+
+if __name__ == "__main__":
+    main()
