@@ -8,7 +8,7 @@ import time
 import warnings
 
 from bench.cold_start import measure_cold_starts
-from bench.harness import ROOT, DynamoDBCalls, MotoClock, back_up_only_touched_items, log, start_runtime
+from bench.harness import ROOT, DynamoDBCalls, MotoClock, log, start_runtime
 from bench.report import Table, cold_start_tables, dynamodb_table, machine, render, warm_table
 from bench.warm import measure_idempotent_calls, measure_warm
 
@@ -39,7 +39,6 @@ def main() -> None:
 
 def _measure(options: argparse.Namespace) -> list[Table]:
     runtime = start_runtime()
-    back_up_only_touched_items()
     from local.seed import seed_operators
     from tests.support.jiga import JigaDriver
 

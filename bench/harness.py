@@ -6,12 +6,10 @@ the harness's, and one fix to moto.
 * ``MotoClock`` adds up the time spent inside moto answering requests. Moto stands in for the
   network round trip to DynamoDB and Secrets Manager; it is not our code, so figures are also
   given without it.
-* ``back_up_only_touched_items`` keeps moto's TransactWriteItems from slowing down as tables grow.
 """
 
-import copy
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,52 +116,3 @@ class MotoClock:
 
         botocore_stubber.process_request = timed
         return self
-
-
-class _TablesWithoutBackup(dict):
-    """moto backs up each table named in a transaction only if ``name in self.tables``."""
-
-    def __contains__(self, name: object) -> bool:
-        return False
-
-
-def back_up_only_touched_items() -> None:
-    """Make moto's TransactWriteItems back up the items it touches instead of whole tables.
-
-    To roll back a cancelled transaction, moto 5 deep-copies every table a transaction names, once
-    per transaction item. Over the warm loops' thousands of items that reaches most of a second
-    per transaction and makes the run quadratic. Saving and restoring just the touched items
-    undoes a cancelled transaction all the same.
-    """
-    from moto.dynamodb.models import DynamoDBBackend
-    from moto.dynamodb.models.dynamo_type import DynamoType
-
-    answer: Callable[..., None] = DynamoDBBackend.transact_write_items
-
-    def transact_write_items(backend: Any, transact_items: list[dict[str, Any]]) -> None:
-        saved = []
-        for entry in transact_items:
-            operation = next(iter(entry.values()))
-            table = backend.tables.get(operation.get("TableName"))
-            key = operation.get("Key") or operation.get("Item") or {}
-            if table is None or any(k not in key for k in filter(None, (table.hash_key_attr, table.range_key_attr))):
-                continue  # moto fails this item without writing it
-            hash_key = DynamoType(key[table.hash_key_attr])
-            range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
-            saved.append((table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))))
-        tables = backend.tables
-        backend.tables = _TablesWithoutBackup(tables)
-        try:
-            answer(backend, transact_items)
-        except Exception:
-            for table, hash_key, range_key, item in reversed(saved):
-                table.delete_item(hash_key, range_key)
-                if item is not None and range_key is not None:
-                    table.items[hash_key][range_key] = item
-                elif item is not None:
-                    table.items[hash_key] = item
-            raise
-        finally:
-            backend.tables = tables
-
-    DynamoDBBackend.transact_write_items = transact_write_items

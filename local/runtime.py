@@ -40,7 +40,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from local import state_machines
+from local import moto_fixes, state_machines
 from local.template import ACCOUNT_ID, REGION, Resolver, load_template, state_machine_arn
 from local.websocket_api import WebSocketGateway
 
@@ -738,28 +738,6 @@ def _management_api_hook(request: Any, **_: Any) -> Any:
     return None
 
 
-def _accept_early_task_callbacks() -> None:
-    """Work around a moto gap: AWS accepts SendTaskSuccess as soon as a task token is handed out,
-    but moto creates a ``.waitForTaskToken`` task's heartbeat endpoint only after the Lambda call
-    returns, so an outcome sent during that call (a handler that finds its work already done and
-    calls back at once) is missed by the heartbeat wait, and the task hangs until it times out.
-    Here a heartbeat endpoint made for a callback that already has its outcome starts signalled."""
-    from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
-
-    if getattr(CallbackEndpoint.setup_heartbeat_endpoint, "accepts_early_callbacks", False):
-        return
-    original = CallbackEndpoint.setup_heartbeat_endpoint
-
-    def setup_heartbeat_endpoint(self: Any, heartbeat_seconds: int) -> Any:
-        endpoint = original(self, heartbeat_seconds)
-        if self.get_outcome() is not None:
-            endpoint.notify()
-        return endpoint
-
-    setup_heartbeat_endpoint.accepts_early_callbacks = True  # type: ignore[attr-defined]
-    CallbackEndpoint.setup_heartbeat_endpoint = setup_heartbeat_endpoint
-
-
 def _install_boto_hooks() -> None:
     """Register the hooks on boto3's default session (moto resets it when it starts), before any
     client is made: clients copy the session's handlers when they are created."""
@@ -772,7 +750,7 @@ def _install_boto_hooks() -> None:
     events.register("before-send.sfn", _step_functions_call_hook, unique_id="local-sfn-calls")
     events.register("before-parameter-build.sfn.StartExecution", _name_execution, unique_id="local-sfn-name")
     events.register("before-send.apigatewaymanagementapi", _management_api_hook, unique_id="local-connections")
-    _accept_early_task_callbacks()
+    moto_fixes.apply()
 
 
 def http_api_event(

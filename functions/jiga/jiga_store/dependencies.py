@@ -13,7 +13,7 @@ from jiga_store.logic.sessions import SessionServices
 from jiga_store.logic.shopify import Shopify
 from jiga_store.providers.checkout import CheckoutProvider, checkout_provider
 from jiga_store.settings import get_jiga_settings
-from shared import websocket
+from shared import aws, websocket
 from shared.errors import ServiceUnavailable
 from shared.events import EventLog
 from shared.identity import UserDirectory
@@ -101,6 +101,4 @@ def shopify_webhook_secret() -> str:
     settings = get_jiga_settings()
     if not settings.shopify_webhook_secret_arn:
         raise ServiceUnavailable("Shopify webhook secret is not configured")
-    from aws_lambda_powertools.utilities import parameters
-
-    return parameters.get_secret(settings.shopify_webhook_secret_arn, max_age=settings.secrets_cache_seconds)
+    return aws.secret(settings.shopify_webhook_secret_arn, max_age=settings.secrets_cache_seconds)

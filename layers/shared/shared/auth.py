@@ -21,6 +21,7 @@ import jwt
 from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from shared import aws
 from shared.errors import Forbidden, ServiceUnavailable, TokenExpired, Unauthorized
 from shared.settings import get_settings
 
@@ -71,9 +72,7 @@ def signing_key() -> str:
     settings = get_settings()
     if not settings.jwt_secret_arn:
         raise ServiceUnavailable("Token signing key is not configured")
-    from aws_lambda_powertools.utilities import parameters
-
-    return parameters.get_secret(settings.jwt_secret_arn, max_age=settings.secrets_cache_seconds)
+    return aws.secret(settings.jwt_secret_arn, max_age=settings.secrets_cache_seconds)
 
 
 def issue_token(

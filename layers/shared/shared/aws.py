@@ -29,7 +29,21 @@ def connections(endpoint_url: str) -> Any:
     return boto3.client("apigatewaymanagementapi", endpoint_url=endpoint_url, config=_CLIENT_CONFIG)
 
 
+@cache
+def _secrets_provider() -> Any:
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    return SecretsProvider(boto3_client=client("secretsmanager"))
+
+
+def secret(secret_id: str, max_age: int) -> str:
+    """A Secrets Manager value through Powertools' cache, on the shared boto3 session: the
+    module-level ``parameters.get_secret`` builds a session of its own, ~100 ms of cold start."""
+    return _secrets_provider().get(secret_id, max_age=max_age)
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests start a fresh mocked AWS per test session)."""
     client.cache_clear()
+    _secrets_provider.cache_clear()
     connections.cache_clear()

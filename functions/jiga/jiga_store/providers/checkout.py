@@ -175,9 +175,9 @@ def checkout_provider(
     if payment_method == "stripe" and stripe_secret_arn:
 
         def secret_key() -> str:
-            from aws_lambda_powertools.utilities import parameters
+            from shared import aws
 
-            return parameters.get_secret(stripe_secret_arn, max_age=cache_seconds)
+            return aws.secret(stripe_secret_arn, max_age=cache_seconds)
 
         return StripeCheckout(secret_key)
     return OfflineCheckout(payment_method, offline_base_url)

@@ -1,0 +1,87 @@
+"""Where moto differs from AWS in ways that matter to this project, the local runtime corrects it.
+
+Each fix is applied once per process when a runtime starts; each says what AWS does.
+"""
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+
+def apply() -> None:
+    _accept_early_task_callbacks()
+    _back_up_only_touched_items()
+
+
+def _accept_early_task_callbacks() -> None:
+    """Work around a moto gap: AWS accepts SendTaskSuccess as soon as a task token is handed out,
+    but moto creates a ``.waitForTaskToken`` task's heartbeat endpoint only after the Lambda call
+    returns, so an outcome sent during that call (a handler that finds its work already done and
+    calls back at once) is missed by the heartbeat wait, and the task hangs until it times out.
+    Here a heartbeat endpoint made for a callback that already has its outcome starts signalled."""
+    from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
+
+    if getattr(CallbackEndpoint.setup_heartbeat_endpoint, "accepts_early_callbacks", False):
+        return
+    original = CallbackEndpoint.setup_heartbeat_endpoint
+
+    def setup_heartbeat_endpoint(self: Any, heartbeat_seconds: int) -> Any:
+        endpoint = original(self, heartbeat_seconds)
+        if self.get_outcome() is not None:
+            endpoint.notify()
+        return endpoint
+
+    setup_heartbeat_endpoint.accepts_early_callbacks = True  # type: ignore[attr-defined]
+    CallbackEndpoint.setup_heartbeat_endpoint = setup_heartbeat_endpoint
+
+
+class _TablesWithoutBackup(dict):
+    """moto backs up each table named in a transaction only if ``name in self.tables``."""
+
+    def __contains__(self, name: object) -> bool:
+        return False
+
+
+def _back_up_only_touched_items() -> None:
+    """Make moto's TransactWriteItems back up the items it touches instead of whole tables.
+
+    To roll back a cancelled transaction, moto 5 deep-copies every table a transaction names, once
+    per transaction item. Over the warm loops' thousands of items that reaches most of a second
+    per transaction and makes the run quadratic. Saving and restoring just the touched items
+    undoes a cancelled transaction all the same.
+    """
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    answer: Callable[..., None] = DynamoDBBackend.transact_write_items
+
+    def transact_write_items(backend: Any, transact_items: list[dict[str, Any]]) -> None:
+        saved = []
+        for entry in transact_items:
+            operation = next(iter(entry.values()))
+            table = backend.tables.get(operation.get("TableName"))
+            key = operation.get("Key") or operation.get("Item") or {}
+            if table is None or any(k not in key for k in filter(None, (table.hash_key_attr, table.range_key_attr))):
+                continue  # moto fails this item without writing it
+            hash_key = DynamoType(key[table.hash_key_attr])
+            range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+            saved.append((table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))))
+        tables = backend.tables
+        backend.tables = _TablesWithoutBackup(tables)
+        try:
+            answer(backend, transact_items)
+        except Exception:
+            for table, hash_key, range_key, item in reversed(saved):
+                table.delete_item(hash_key, range_key)
+                if item is not None and range_key is not None:
+                    table.items[hash_key][range_key] = item
+                elif item is not None:
+                    table.items[hash_key] = item
+            raise
+        finally:
+            backend.tables = tables
+
+    if getattr(DynamoDBBackend.transact_write_items, "backs_up_touched_items", False):
+        return
+    transact_write_items.backs_up_touched_items = True  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = transact_write_items
