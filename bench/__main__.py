@@ -9,7 +9,8 @@ import warnings
 
 from bench.cold_start import measure_cold_starts
 from bench.harness import ROOT, DynamoDBCalls, MotoClock, log, start_runtime
-from bench.report import Table, cold_start_tables, dynamodb_table, machine, render, warm_table
+from bench.live import measure_live
+from bench.report import Table, cold_start_tables, dynamodb_table, machine, render, search_table, warm_table
 from bench.warm import measure_idempotent_calls, measure_warm
 
 DOCS = ROOT / "docs" / "performance.md"
@@ -21,6 +22,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="cold starts per function (median reported)")
     parser.add_argument("--requests", type=int, default=200, help="warm requests per endpoint")
     parser.add_argument("--skip-cold", action="store_true", help="only the warm figures and request counts")
+    parser.add_argument("--live", type=int, default=30, help="hires and live sessions measured")
+    parser.add_argument("--listings", type=int, default=10_000, help="published listings for the search figures")
+    parser.add_argument("--skip-search", action="store_true", help="leave out the 10,000-listing search run")
     parser.add_argument("--update-docs", action="store_true", help=f"write the figures into {DOCS.relative_to(ROOT)}")
     options = parser.parse_args()
     started, load = time.perf_counter(), os.getloadavg()[0]
@@ -54,9 +58,20 @@ def _measure(options: argparse.Namespace) -> list[Table]:
                 tables += cold_start_tables(measure_cold_starts(runtime, driver, options.runs))
             warm = measure_warm(driver, calls, clock, options.requests)
             idempotent = measure_idempotent_calls(driver, calls, clock)
+            live = measure_live(runtime, driver, calls, clock, options.live)
     finally:
         runtime.stop()
-    return [*tables, warm_table(warm, options.requests), dynamodb_table(warm + idempotent)]
+    tables += [
+        warm_table(warm, options.requests),
+        warm_table(live, options.live, title="Hire and live sessions"),
+        dynamodb_table(warm + idempotent + live[:2]),
+    ]
+    if not options.skip_search:
+        from bench import search
+
+        log(f"search: seeding {options.listings} listings (slow: moto sorts the table on every Query)")
+        tables.append(search_table(search.run(listings=options.listings)))
+    return tables
 
 
 def _update_docs(figures: str) -> None:

@@ -154,7 +154,7 @@ def cold_start_tables(report: ColdStartReport) -> list[Table]:
     return tables
 
 
-def warm_table(runs: list[EndpointRun], count: int) -> Table:
+def warm_table(runs: list[EndpointRun], count: int, title: str | None = None) -> Table:
     rows = [
         [
             run.name,
@@ -167,7 +167,7 @@ def warm_table(runs: list[EndpointRun], count: int) -> Table:
         for run in runs
     ]
     return Table(
-        f"Warm latency through the local runtime, {count} requests per endpoint (ms)",
+        f"{title or 'Warm latency through the local runtime'}, {count} requests per endpoint (ms)",
         ["endpoint", "p50", "p99", "p50 w/o moto", "p99 w/o moto", "moto (mean)"],
         rows,
         [
@@ -194,3 +194,17 @@ def render(tables: list[Table], markdown: bool = False) -> str:
     if markdown:
         return "\n\n".join(table.markdown() for table in tables)
     return "\n\n".join(table.text() for table in tables)
+
+
+def search_table(figures: dict) -> Table:
+    """The 10,000-listing search run (bench/search.py) as one table."""
+    met = figures["warm_p95_ms"] <= 50 and figures["dynamodb_requests_per_warm_search_max"] <= 2
+    rows = [
+        [name.replace("_", " "), str(value)] for name, value in figures.items() if not isinstance(value, dict | list)
+    ]
+    return Table(
+        f"Marketplace search over {figures['listings']} published listings, warm, through the local runtime",
+        ["figure", "value"],
+        rows,
+        [f"goal: p95 <= 50 ms and <= 2 DynamoDB requests per warm search: {'met' if met else 'NOT met'}"],
+    )

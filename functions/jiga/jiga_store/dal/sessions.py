@@ -138,14 +138,6 @@ class SessionRepository:
 
     # -- lifecycle updates -----------------------------------------------------------------
 
-    def set_execution(self, session_id: str, execution_arn: str) -> None:
-        aws.dynamodb().update_item(
-            TableName=self.table_name,
-            Key=_key(f"SESSION#{session_id}", "SESSION"),
-            UpdateExpression="SET executionArn = :arn",
-            ExpressionAttributeValues={":arn": to_value(execution_arn)},
-        )
-
     def set_task_token(self, session_id: str, token: str) -> dict[str, Any]:
         """Store the lifecycle's callback token; returns the session as it now stands."""
         response = aws.dynamodb().update_item(

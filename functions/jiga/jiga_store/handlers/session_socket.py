@@ -63,11 +63,18 @@ def _message(event: dict[str, Any], connection_id: str) -> dict[str, Any]:
         websocket.push(endpoint, connection_id, error_message("INVALID_INPUT", "Messages must be JSON"))
         return {"statusCode": 200}
     session_id = connection["attributes"]["sessionId"]
-    for reply in handle_client_message(dependencies.session_services(), session_id, message):
-        if reply["type"] == "error":
-            websocket.push(endpoint, connection_id, reply)
-        else:
-            websocket.broadcast(session_id, reply)
+    replies = handle_client_message(dependencies.session_services(), session_id, message)
+    errors = [reply for reply in replies if reply["type"] == "error"]
+    for reply in errors:  # only the sender needs to hear about its own mistake
+        websocket.push(endpoint, connection_id, reply)
+    if len(errors) < len(replies):
+        # every socket of the session (a reconnect, a second device) sees the conversation
+        for member in websocket.channel_connections(session_id):
+            for reply in replies:
+                if reply["type"] != "error" and not websocket.push(
+                    member["endpointUrl"], member["connectionId"], reply
+                ):
+                    break
     return {"statusCode": 200}
 
 

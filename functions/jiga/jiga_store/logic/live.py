@@ -78,9 +78,8 @@ def _update_configuration(services: SessionServices, session: dict[str, Any], da
 
 
 def _answer(services: SessionServices, session: dict[str, Any], text: str) -> list[dict[str, Any]]:
-    agent = services.agents.get(session["agentId"]) or {"configuration": {}, "type": session["agentType"]}
-    configuration = {**agent["configuration"], **session.get("configuration", {})}
-    reply = responder_for(configuration.get("provider", "gemini")).respond(configuration, agent["type"], text)
+    configuration = {**session["agentConfiguration"], **session.get("configuration", {})}
+    reply = responder_for(configuration.get("provider", "gemini")).respond(configuration, session["agentType"], text)
     now = datetime.now(UTC)
     last = datetime.fromisoformat(session["lastActivityAt"].replace("Z", "+00:00"))
     charge = rules.activity_charge(session["rate"], (now - last).total_seconds())

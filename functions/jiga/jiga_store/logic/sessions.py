@@ -100,6 +100,9 @@ def _new_session(
         "agentId": agent["agentId"],
         "agentName": agent["name"],
         "agentType": agent["type"],
+        # the agent as it was hired: replies need no read of the agent, and later edits by the
+        # owner do not change a running contract
+        "agentConfiguration": agent["configuration"],
         "ownerId": agent["ownerId"],
         "listingId": listing_id,
         "userId": user_id,
@@ -129,12 +132,12 @@ def _open(services: SessionServices, session: dict[str, Any], payer: str, descri
     )
     timeout = int((_parse(session["expiresAt"]) - datetime.now(UTC)).total_seconds()) + rules.SETTLEMENT_GRACE_SECONDS
     try:
-        execution = services.lifecycle.start(session["sessionId"], timeout)
+        # the execution is named after the session, so its ARN need not be stored
+        services.lifecycle.start(session["sessionId"], timeout)
     except Exception as error:
         logger(API_NAME).exception("Could not start session lifecycle; refunding escrow")
         refund_session(services, session["sessionId"])
         raise ServiceUnavailable("Sessions are temporarily unavailable; nothing was charged") from error
-    services.sessions.set_execution(session["sessionId"], execution)
     return posted
 
 
