@@ -72,6 +72,22 @@ def first_requests(fixture: Fixture) -> dict[str, FirstRequest]:
             "get agent", "GET", f"/api/v1/agents/{fixture.agent_id}", token=fixture.access_token
         ),
         "JigaWalletFunction": FirstRequest("get wallet", "GET", "/api/v1/wallet", token=fixture.access_token),
+        "JigaMarketplaceFunction": FirstRequest("search (loads the catalogue)", "GET", "/api/v1/marketplace/search"),
+        "JigaHireFunction": FirstRequest(
+            "hire, unknown listing (404)",
+            "POST",
+            "/api/v1/marketplace/lst_unknown/hire",
+            expected_status=404,
+            body={"dofAllocation": 1000},
+            token=fixture.access_token,
+        ),
+        "JigaSessionsFunction": FirstRequest(
+            "get session, unknown (404)", "GET", "/api/v1/sessions/ses_unknown", 404, token=fixture.access_token
+        ),
+        "JigaTransactionsFunction": FirstRequest(
+            "get transaction, unknown (404)", "GET", "/api/v1/transactions/txn_unknown", 404, token=fixture.access_token
+        ),
+        "JigaEventsFunction": FirstRequest("event stream", "GET", "/api/v1/events/stream", token=fixture.access_token),
     }
 
 
