@@ -306,3 +306,29 @@ def test_owned_and_trial_sessions(runtime, jiga):
     )
     assert stranger.status_code == 403
     assert stranger.json()["error"]["code"] == "NOT_AGENT_OWNER"
+
+
+def test_two_hires_racing_for_the_last_dofs_one_wins_the_other_is_402(runtime, jiga):
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Given a gamer with enough DOFs for exactly one of two hires
+    listings = [published_listing(jiga)[2]["listingId"] for _ in range(2)]
+    gamer = jiga.user_with_dofs(1_000)
+    ledger = Ledger(runtime.resolver.physical_ids["LedgerTable"])
+    escrows_before = platform_balances(runtime)
+
+    # When both hires are sent at once
+    def hire(listing_id):
+        return jiga.client.post(
+            f"/api/v1/marketplace/{listing_id}/hire", json={"dofAllocation": 1_000}, headers=gamer.headers
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        responses = list(pool.map(hire, listings))
+
+    # Then one contract holds all the DOFs in escrow and the other hire is refused, moving nothing
+    assert sorted(r.status_code for r in responses) == [201, 402]
+    winner = next(r for r in responses if r.status_code == 201).json()
+    assert jiga.balance(gamer) == 0
+    assert ledger.balance(f"escrow:{winner['sessionId']}:DOF") == 1_000
+    assert platform_balances(runtime) == escrows_before
