@@ -18,10 +18,11 @@ LIFECYCLE = "SessionLifecycleStateMachine"
 
 
 def _published_listings(driver: JigaDriver, count: int) -> list[str]:
-    """One listing per hire: an agent serves one outstanding contract at a time."""
-    owner = driver.user_with_dofs(600 * count)
+    """One listing per hire (an agent serves one outstanding contract at a time), one owner per
+    listing (an owner may publish at most 10 agents)."""
     listings = []
     for _ in range(count):
+        owner = driver.user_with_dofs(600)
         agent = driver.create_agent(owner)
         pricing = {"hourly": HOURLY, "daily": HOURLY * 20, "weekly": HOURLY * 100}
         listings.append(driver.publish(owner, agent["id"], pricing=pricing)["listingId"])
