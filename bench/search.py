@@ -185,25 +185,6 @@ def search_queries(count: int, seed: int = 11) -> list[dict[str, Any]]:
     return queries
 
 
-class DynamoRequestCounter:
-    """Counts DynamoDB requests made through the platform's cached client, by operation."""
-
-    def __init__(self) -> None:
-        self.operations: Counter[str] = Counter()
-
-    def install(self) -> None:
-        from shared import aws
-
-        aws.dynamodb().meta.events.register("before-call.dynamodb", self._count, unique_id="bench-search-counter")
-
-    def _count(self, model: Any, **_: Any) -> None:
-        self.operations[model.name] += 1
-
-    def take(self) -> Counter[str]:
-        taken, self.operations = self.operations, Counter()
-        return taken
-
-
 def _percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return round(ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))], 1)
@@ -236,27 +217,27 @@ class StageTimer:
 
 
 def run(listings: int = 10_000, searches: int = 200, warmup: int = 50) -> dict[str, Any]:
+    from bench.harness import DynamoDBCalls
     from jiga_store.logic import marketplace
     from local.runtime import LocalRuntime
     from shared import app
 
     runtime = LocalRuntime(parameter_overrides={"RateLimitPerMinute": "1000000"}).start()
-    counter = DynamoRequestCounter()
+    calls = DynamoDBCalls()
     try:
-        counter.install()
+        calls.install()
         started = time.perf_counter()
         seeded = seed_listings(runtime.resolver.physical_ids["JigaTable"], listings)
         seed_seconds = time.perf_counter() - started
-        counter.take()
         with runtime.client("JigaHttpApi") as client:
             started = time.perf_counter()
-            cold = client.get("/api/v1/marketplace/search", params={"q": uuid.uuid4().hex})
+            with calls.recording() as made:
+                cold = client.get("/api/v1/marketplace/search", params={"q": uuid.uuid4().hex})
             cold_ms = (time.perf_counter() - started) * 1000
             assert cold.status_code == 200, cold.text
-            cold_requests = sum(counter.take().values())
+            cold_requests = len(made)
             for query in search_queries(warmup, seed=3):
                 client.get("/api/v1/marketplace/search", params=query)
-            counter.take()
 
             latencies, in_search, in_limiter, requests, totals = [], [], [], [], []
             operations: Counter[str] = Counter()
@@ -267,10 +248,11 @@ def run(listings: int = 10_000, searches: int = 200, warmup: int = 50) -> dict[s
             ):
                 for query in search_queries(searches):
                     started = time.perf_counter()
-                    response = client.get("/api/v1/marketplace/search", params=query)
+                    with calls.recording() as recorded:
+                        response = client.get("/api/v1/marketplace/search", params=query)
                     latency = (time.perf_counter() - started) * 1000
                     assert response.status_code == 200, response.text
-                    made = counter.take()
+                    made = Counter(call.operation for call in recorded)
                     latencies.append(latency)
                     in_search.append(search_stage.take())
                     in_limiter.append(limiter_stage.take())

@@ -8,6 +8,7 @@ from jiga_store.logic import agents as rules
 from jiga_store.models.api import AgentConfiguration, CreateAgentRequest, Listing
 from shared.errors import Forbidden, Unprocessable
 from shared.ledger import Posting, system_account, user_account
+from tests.support.jiga import agent_payload
 
 # -- fakes -------------------------------------------------------------------------------------
 
@@ -32,19 +33,7 @@ class InMemoryAgents:
 
 
 def create_request(**overrides: Any) -> CreateAgentRequest:
-    payload = {
-        "name": "Flank Master",
-        "rank": "Bronze",
-        "type": "Assistant",
-        "provider": "gemini",
-        "nationality": "American",
-        "language": "en-US",
-        "voiceId": "us_male",
-        "features": {"hasVoiceChat": True, "hasCommentator": False, "hasMemory": False},
-        "toolkit": ["observation"],
-    }
-    payload.update(overrides)
-    return CreateAgentRequest.model_validate(payload)
+    return CreateAgentRequest.model_validate(agent_payload(**{"name": "Flank Master", **overrides}))
 
 
 def listing(hourly: int, daily: int, weekly: int) -> Listing:
