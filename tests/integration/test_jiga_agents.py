@@ -180,3 +180,12 @@ def test_a_failed_request_records_no_idempotency_result(jiga):
     assert jiga.client.post("/api/v1/agents", json=payload, headers=headers).status_code == 402
     jiga.grant(user, 1_000)
     assert jiga.client.post("/api/v1/agents", json=payload, headers=headers).status_code == 201
+
+
+def test_request_bodies_are_strictly_typed_no_silent_coercion(jiga):
+    user = jiga.user_with_dofs(10_000)
+    loose = agent_payload(features={"hasVoiceChat": 1, "hasCommentator": 0, "hasMemory": 0})
+    response = jiga.client.post("/api/v1/agents", json=loose, headers=user.headers)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "INVALID_INPUT"
+    assert jiga.balance(user) == 10_000

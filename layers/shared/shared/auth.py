@@ -117,7 +117,7 @@ def decode_token(token: str, audience: str, token_type: str = ACCESS) -> dict[st
     except jwt.PyJWTError as error:
         raise Unauthorized("Invalid token") from error
     if claims.get("typ") != token_type:
-        raise Unauthorized(f"A {token_type} token is required")
+        raise Unauthorized(f"This needs {'an' if token_type == ACCESS else 'a'} {token_type} token")
     return claims
 
 

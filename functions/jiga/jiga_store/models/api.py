@@ -37,7 +37,10 @@ _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class SpecModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    """Request bodies as the spec types them: strict, so ``"hasMemory": 0`` or ``"amount": "5"``
+    is a 400 rather than silently coerced; unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
 
 
 class Features(SpecModel):
