@@ -117,16 +117,7 @@ def cold_start_tables(report: ColdStartReport) -> list[Table]:
     tables = [
         Table(
             f"Cold start: fresh interpreter, import + first request, median of {report.runs} runs (CPU ms)",
-            [
-                "function (first request)",
-                "import",
-                "1st request",
-                "total",
-                "x floor",
-                "x floor+GetItem",
-                "wall",
-                "moto",
-            ],
+            COLD_START_COLUMNS,
             rows,
             notes,
         )

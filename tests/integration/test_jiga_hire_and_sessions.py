@@ -34,6 +34,14 @@ def receive(socket, kind):
             return message, seen
 
 
+def hire_listing(jiga, listing, gamer, allocation):
+    response = jiga.client.post(
+        f"/api/v1/marketplace/{listing['listingId']}/hire", json={"dofAllocation": allocation}, headers=gamer.headers
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
 def published_listing(jiga, hourly=600):
     owner = jiga.user_with_dofs(10_000)
     tag = f"t{uuid.uuid4().hex[:8]}"
@@ -206,9 +214,7 @@ def test_hire_outside_the_listings_schedule_is_403_not_available(jiga):
 def test_sockets_refuse_strangers_and_other_sessions_tokens(jiga, jiga_sockets):
     _, _, listing, _ = published_listing(jiga)
     gamer = jiga.user_with_dofs(5_000)
-    hire = jiga.client.post(
-        f"/api/v1/marketplace/{listing['listingId']}/hire", json={"dofAllocation": 1_000}, headers=gamer.headers
-    ).json()
+    hire = hire_listing(jiga, listing, gamer, 1_000)
     for url, headers, status in (
         (f"{jiga_sockets}?sessionId={hire['sessionId']}", {}, 401),
         (f"{jiga_sockets}?sessionId={hire['sessionId']}", {"Authorization": f"Bearer {gamer.access_token}"}, 401),
@@ -227,9 +233,7 @@ def test_sockets_refuse_strangers_and_other_sessions_tokens(jiga, jiga_sockets):
 def test_another_user_cannot_read_someones_session(jiga):
     _, _, listing, _ = published_listing(jiga)
     gamer, stranger = jiga.user_with_dofs(5_000), jiga.register()
-    hire = jiga.client.post(
-        f"/api/v1/marketplace/{listing['listingId']}/hire", json={"dofAllocation": 1_000}, headers=gamer.headers
-    ).json()
+    hire = hire_listing(jiga, listing, gamer, 1_000)
     assert jiga.client.get(f"/api/v1/sessions/{hire['sessionId']}", headers=gamer.headers).status_code == 200
     response = jiga.client.get(f"/api/v1/sessions/{hire['sessionId']}", headers=stranger.headers)
     assert response.status_code == 404
@@ -245,9 +249,7 @@ def test_another_user_cannot_read_someones_session(jiga):
 def test_reconnecting_keeps_the_session_and_its_counters(jiga, jiga_sockets):
     _, _, listing, _ = published_listing(jiga)
     gamer = jiga.user_with_dofs(5_000)
-    hire = jiga.client.post(
-        f"/api/v1/marketplace/{listing['listingId']}/hire", json={"dofAllocation": 1_000}, headers=gamer.headers
-    ).json()
+    hire = hire_listing(jiga, listing, gamer, 1_000)
     url = f"{jiga_sockets}?sessionId={hire['sessionId']}&token={hire['accessToken']}"
     with connect(url) as socket:
         socket.send(json.dumps({"type": "text_input", "data": {"text": "hi"}}))
