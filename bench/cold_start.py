@@ -205,13 +205,13 @@ def _snapshot(runtime: Any) -> dict[str, Any]:
 
     items: dict[str, list[dict[str, Any]]] = {}
     for logical_id in runtime.resources("AWS::DynamoDB::Table"):
-        table = runtime.resolver.physical_ids[logical_id]
+        table = runtime.physical_id(logical_id)
         items[table] = []
         for page in aws.dynamodb().get_paginator("scan").paginate(TableName=table):
             items[table].extend(page["Items"])
     secrets = {}
     for logical_id in runtime.resources("AWS::SecretsManager::Secret"):
-        secret = aws.client("secretsmanager").get_secret_value(SecretId=runtime.resolver.physical_ids[logical_id])
+        secret = aws.client("secretsmanager").get_secret_value(SecretId=runtime.physical_id(logical_id))
         secrets[secret["Name"]] = secret["SecretString"]
     return {"items": items, "secrets": secrets}
 
@@ -219,9 +219,8 @@ def _snapshot(runtime: Any) -> dict[str, Any]:
 def _secret_names(runtime: Any) -> dict[str, str]:
     """ARN -> name: a child's moto gives the secret another ARN, but the same name."""
     names = {}
-    for logical_id, resource in runtime.resources("AWS::SecretsManager::Secret").items():
-        name = runtime.resolver.resolve(resource["Properties"]).get("Name", logical_id)
-        names[runtime.resolver.physical_ids[logical_id]] = name
+    for key, resource in runtime.resources("AWS::SecretsManager::Secret").items():
+        names[runtime.physical_id(key)] = resource.resolved().get("Name", resource.physical_name)
     return names
 
 
@@ -245,7 +244,7 @@ def _environment(runtime: Any, case: Case, hidden: str) -> dict[str, str]:
     environment |= LOCAL_ENVIRONMENT
     environment[HIDDEN_PACKAGES_VARIABLE] = hidden
     if function is None:
-        environment["FLOOR_TABLE"] = runtime.resolver.physical_ids["JigaTable"]
+        environment["FLOOR_TABLE"] = runtime.physical_id("JigaTable")
         return environment
     names = _secret_names(runtime)
     environment |= {key: names.get(value, value) for key, value in function.environment.items()}

@@ -227,7 +227,7 @@ def run(listings: int = 10_000, searches: int = 200, warmup: int = 50) -> dict[s
     try:
         calls.install()
         started = time.perf_counter()
-        seeded = seed_listings(runtime.resolver.physical_ids["JigaTable"], listings)
+        seeded = seed_listings(runtime.physical_id("JigaTable"), listings)
         seed_seconds = time.perf_counter() - started
         with runtime.client("JigaHttpApi") as client:
             started = time.perf_counter()

@@ -36,7 +36,7 @@ def build_openapi(runtime: LocalRuntime, api_id: str) -> dict[str, Any]:
     routes = [route for route in runtime.routes if route.api_id == api_id]
     if not routes:
         raise OpenApiError(f"The template routes nothing to {api_id}")
-    resource = runtime.template["Resources"][api_id].get("Properties", {})
+    resource = runtime.resource(api_id).properties
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": resource.get("Description") or api_id, "version": _project_version()},

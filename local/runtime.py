@@ -41,7 +41,8 @@ from urllib.parse import parse_qsl
 import httpx
 
 from local import moto_fixes, state_machines
-from local.template import ACCOUNT_ID, REGION, Resolver, load_template, state_machine_arn
+from local.stacks import Resource, Stack, load_tree
+from local.template import ACCOUNT_ID, REGION, layer_arn, state_machine_arn
 from local.websocket_api import WebSocketGateway
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,8 +163,9 @@ class LocalRuntime:
         None reads LOCAL_STATES_TIME_SCALE (default 1). It applies to the whole process."""
         self.root = root
         self.host = host
-        self.template = load_template(root / "template.yaml")
-        self.resolver = Resolver(self.template)
+        self.tree = load_tree(root / "template.yaml")
+        self.template = self.tree.stacks[0].template
+        self.resolver = self.tree.stacks[0].resolver
         self.parameter_overrides = dict(parameter_overrides or {})
         self.states_time_scale = states_time_scale
         self.ports: dict[str, int] = {}
@@ -171,6 +173,7 @@ class LocalRuntime:
         self.function_ids_by_name: dict[str, str] = {}
         self.state_machines: dict[str, str] = {}
         self.routes: list[Route] = []
+        self._layers_by_arn: dict[str, Path] = {}
         self.websockets = WebSocketGateway(self)
         self.log = logging.getLogger("local.runtime")
         self._handlers: dict[str, Callable] = {}
@@ -182,8 +185,26 @@ class LocalRuntime:
 
     # -- lifecycle --------------------------------------------------------------------------
 
-    def resources(self, kind: str) -> dict[str, dict[str, Any]]:
-        return {k: v for k, v in self.template["Resources"].items() if v["Type"] == kind}
+    def resources(self, *kinds: str) -> dict[str, Resource]:
+        """The included resources of these types in every stack of the tree, by key."""
+        return {
+            key: resource
+            for key, resource in self.tree.of_type(*kinds).items()
+            if resource.stack.included(resource.definition)
+        }
+
+    def resource(self, name: str) -> Resource:
+        """A resource by key or by a logical id that is unique across the stacks."""
+        return self.tree.find(name)
+
+    def physical_id(self, name: str) -> str:
+        """What ``Ref`` gives for a resource (a table's name, a secret's ARN...)."""
+        resource = self.resource(name)
+        return resource.stack.resolver.physical_ids[resource.logical_id]
+
+    def arn(self, name: str) -> str:
+        resource = self.resource(name)
+        return str(resource.stack.resolver.get_att(resource.logical_id, "Arn"))
 
     def start(self) -> "LocalRuntime":
         """Start moto (nesting inside a runtime already running in this process, whose AWS state
@@ -205,9 +226,11 @@ class LocalRuntime:
         from shared import aws
 
         aws.reset_clients()
-        self._assign_ports()
         self.resolver.parameters = self.resolver.parameter_values(self.parameter_overrides)
+        self._assign_ports()
+        self._name_layers()
         self._create_tables()
+        self._create_keys()
         self._create_secrets()
         self._name_functions()
         self._create_state_machines()
@@ -229,7 +252,8 @@ class LocalRuntime:
         self.started = False
 
     def reconfigure(self, **parameter_overrides: str) -> None:
-        """Change template parameters (as ``sam deploy --parameter-overrides`` would)."""
+        """Change root template parameters (as ``sam deploy --parameter-overrides`` would); nested
+        applications see the change through the parameters the root passes them."""
         self.parameter_overrides.update(parameter_overrides)
         self.resolver.parameters = self.resolver.parameter_values(self.parameter_overrides)
         self._load_functions()
@@ -238,15 +262,15 @@ class LocalRuntime:
         get_settings.cache_clear()
 
     def _assign_ports(self) -> None:
-        apis = list(self.resources("AWS::Serverless::HttpApi")) + list(self.resources("AWS::Serverless::Api"))
+        apis = self.resources("AWS::Serverless::HttpApi", "AWS::Serverless::Api")
+        sockets = {key: api for key, api in self.resources("AWS::ApiGatewayV2::Api").items()}
         next_free = 3010
-        for api_id in apis + [
-            k for k, v in self.template["Resources"].items() if v["Type"] == "AWS::ApiGatewayV2::Api"
-        ]:
-            if api_id in DEFAULT_PORTS:
-                self.ports[api_id] = DEFAULT_PORTS[api_id]
+        for key, api in {**apis, **sockets}.items():
+            api.stack.resolver.physical_ids[api.logical_id] = api.physical_name
+            if key in DEFAULT_PORTS:
+                self.ports[key] = DEFAULT_PORTS[key]
             else:
-                self.ports[api_id] = next_free
+                self.ports[key] = next_free
                 next_free += 1
 
     def use_ports(self, ports: dict[str, int]) -> None:
@@ -260,12 +284,18 @@ class LocalRuntime:
     def base_url(self, api_id: str) -> str:
         return f"http://{self.host}:{self.ports[api_id]}"
 
+    def _name_layers(self) -> None:
+        for layer in self.resources("AWS::Serverless::LayerVersion").values():
+            arn = layer_arn(layer.physical_name)
+            layer.stack.resolver.physical_ids[layer.logical_id] = arn
+            self._layers_by_arn[arn] = layer.path(layer.properties["ContentUri"])
+
     def _create_tables(self) -> None:
         from shared import aws
 
         client = aws.dynamodb()
-        for logical_id, resource in self.resources("AWS::DynamoDB::Table").items():
-            properties = self.resolver.resolve(resource["Properties"])
+        for table in self.resources("AWS::DynamoDB::Table").values():
+            properties = table.resolved()
             request = {
                 key: properties[key]
                 for key in (
@@ -278,68 +308,94 @@ class LocalRuntime:
                 )
                 if key in properties
             }
-            client.create_table(TableName=logical_id, **request)
+            name = str(properties.get("TableName") or table.physical_name)
+            client.create_table(TableName=name, **request)
             if "TimeToLiveSpecification" in properties:
                 client.update_time_to_live(
-                    TableName=logical_id, TimeToLiveSpecification=properties["TimeToLiveSpecification"]
+                    TableName=name, TimeToLiveSpecification=properties["TimeToLiveSpecification"]
                 )
-            self.resolver.physical_ids[logical_id] = logical_id
+            table.stack.resolver.physical_ids[table.logical_id] = name
+
+    def _create_keys(self) -> None:
+        """KMS keys (asymmetric signing keys for RS256 tokens among them), as moto keys."""
+        from shared import aws
+
+        for key in self.resources("AWS::KMS::Key").values():
+            properties = key.resolved()
+            created = aws.client("kms").create_key(
+                KeySpec=properties.get("KeySpec", "SYMMETRIC_DEFAULT"),
+                KeyUsage=properties.get("KeyUsage", "ENCRYPT_DECRYPT"),
+                Description=str(properties.get("Description", key.key)),
+            )["KeyMetadata"]
+            key.stack.resolver.physical_ids[key.logical_id] = created["KeyId"]
+            key.stack.resolver.arns[key.logical_id] = created["Arn"]
 
     def _create_secrets(self) -> None:
         from shared import aws
 
         client = aws.client("secretsmanager")
-        for logical_id, resource in self.resources("AWS::SecretsManager::Secret").items():
-            properties = self.resolver.resolve(resource["Properties"])
+        for secret in self.resources("AWS::SecretsManager::Secret").values():
+            properties = secret.resolved()
             value = properties.get("SecretString") or secrets.token_urlsafe(48)
-            created = client.create_secret(Name=properties.get("Name", logical_id), SecretString=value)
-            self.resolver.physical_ids[logical_id] = created["ARN"]
-            self.resolver.arns[logical_id] = created["ARN"]
+            created = client.create_secret(Name=properties.get("Name", secret.physical_name), SecretString=value)
+            secret.stack.resolver.physical_ids[secret.logical_id] = created["ARN"]
+            secret.stack.resolver.arns[secret.logical_id] = created["ARN"]
 
     def _name_functions(self) -> None:
-        """A function's name is its FunctionName, else its logical id (its ARN ends with it)."""
-        for logical_id, resource in self.resources("AWS::Serverless::Function").items():
-            name = str(self.resolver.resolve(resource["Properties"].get("FunctionName") or logical_id))
-            self.resolver.physical_ids[logical_id] = name
-            self.function_ids_by_name[name] = logical_id
+        """A function's name is its FunctionName, else its key (its ARN ends with it)."""
+        for function in self.resources("AWS::Serverless::Function").values():
+            resolver = function.stack.resolver
+            name = str(resolver.resolve(function.properties.get("FunctionName") or function.physical_name))
+            resolver.physical_ids[function.logical_id] = name
+            resolver.aliases = _alias_lookup(function.stack)
+            self.function_ids_by_name[name] = function.key
 
     def _create_state_machines(self) -> None:
         from shared import aws
 
         machines = self.resources("AWS::Serverless::StateMachine")
-        for logical_id, resource in machines.items():
-            name = state_machines.state_machine_name(logical_id, self.resolver.resolve(resource["Properties"]))
-            self.resolver.physical_ids[logical_id] = self.resolver.arns[logical_id] = state_machine_arn(name)
-        for logical_id, resource in machines.items():
-            properties = self.resolver.resolve(resource["Properties"])
-            self.state_machines[logical_id] = state_machines.create_state_machine(
-                aws.client("stepfunctions"), self.root, logical_id, properties
+        for machine in machines.values():
+            properties = machine.resolved()
+            name = str(properties.get("Name") or machine.physical_name)
+            resolver = machine.stack.resolver
+            resolver.physical_ids[machine.logical_id] = resolver.arns[machine.logical_id] = state_machine_arn(name)
+        for key, machine in machines.items():
+            properties = {"Name": machine.physical_name, **machine.resolved()}
+            self.state_machines[key] = state_machines.create_state_machine(
+                aws.client("stepfunctions"), machine.stack.directory, key, properties
             )
 
     def _load_functions(self) -> None:
-        globals_ = self.template.get("Globals", {}).get("Function", {})
-        global_env = globals_.get("Environment", {}).get("Variables", {})
-        layers = self._layer_paths()
-        for logical_id, resource in self.resources("AWS::Serverless::Function").items():
-            properties = resource["Properties"]
-            variables = {**global_env, **properties.get("Environment", {}).get("Variables", {})}
-            environment = {name: self._local_value(self.resolver.resolve(value)) for name, value in variables.items()}
-            self.functions[logical_id] = FunctionSpec(
-                logical_id=logical_id,
-                code_uri=(self.root / properties["CodeUri"]).resolve(),
+        for key, function in self.resources("AWS::Serverless::Function").items():
+            globals_ = function.stack.globals()
+            properties = function.properties
+            resolve = function.stack.resolver.resolve
+            variables = {
+                **globals_.get("Environment", {}).get("Variables", {}),
+                **properties.get("Environment", {}).get("Variables", {}),
+            }
+            environment = {name: self._local_value(resolve(value)) for name, value in variables.items()}
+            layers = [
+                self._layers_by_arn[str(arn)]
+                for arn in resolve([*globals_.get("Layers", []), *properties.get("Layers", [])])
+                if str(arn) in self._layers_by_arn
+            ]
+            self.functions[key] = FunctionSpec(
+                logical_id=key,
+                code_uri=function.path(properties["CodeUri"]),
                 handler=properties["Handler"],
                 environment=environment,
                 timeout=int(properties.get("Timeout", globals_.get("Timeout", 3))),
                 memory=int(properties.get("MemorySize", globals_.get("MemorySize", 128))),
-                name=str(self.resolver.ref(logical_id)),
+                name=str(function.stack.resolver.ref(function.logical_id)),
                 layers=layers,
             )
-        for layer in layers:
-            self._add_path(layer)
+            for layer in layers:
+                self._add_path(layer)
 
     def _layer_paths(self) -> list[Path]:
         return [
-            (self.root / layer["Properties"]["ContentUri"]).resolve()
+            layer.path(layer.properties["ContentUri"])
             for layer in self.resources("AWS::Serverless::LayerVersion").values()
         ]
 
@@ -347,21 +403,23 @@ class LocalRuntime:
         """Point execute-api URLs the template builds (https:// and wss://) at the local ports instead."""
         text = "" if value is None else str(value)
         for api_id, port in self.ports.items():
-            pattern = rf"(https|wss)://{api_id}\.execute-api\.[^/\s,]+"
+            physical = re.escape(self.resource(api_id).physical_name)
+            pattern = rf"(https|wss)://{physical}\.execute-api\.[^/\s,]+"
             text = re.sub(pattern, lambda found, port=port: f"{_LOCAL_SCHEME[found[1]]}://{self.host}:{port}", text)
         return text
 
     def _load_routes(self) -> None:
-        for logical_id, resource in self.resources("AWS::Serverless::Function").items():
-            for event in resource["Properties"].get("Events", {}).values():
+        self.routes = []
+        for key, function in self.resources("AWS::Serverless::Function").items():
+            for event in function.properties.get("Events", {}).values():
                 if event["Type"] != "HttpApi":
                     continue
                 properties = event["Properties"]
-                api_id = properties["ApiId"]["Ref"]
+                api_id = self.tree.in_stack(function.stack, properties["ApiId"]["Ref"]).key
                 path = properties["Path"]
                 pattern, specificity = _route_pattern(path)
                 method = properties.get("Method", "ANY").upper()
-                self.routes.append(Route(api_id, method, path, logical_id, pattern, specificity))
+                self.routes.append(Route(api_id, method, path, key, pattern, specificity))
         self.routes.sort(key=lambda route: route.specificity, reverse=True)
 
     @staticmethod
@@ -570,9 +628,7 @@ class LocalRuntime:
         lowered = {name.lower(): value for name, value in headers}
         if method.upper() != "OPTIONS" or "access-control-request-method" not in lowered:
             return None
-        cors = self.resolver.resolve(
-            self.template["Resources"][api_id].get("Properties", {}).get("CorsConfiguration") or {}
-        )
+        cors = self.resource(api_id).resolved().get("CorsConfiguration") or {}
         origin = lowered.get("origin", "")
         allowed = cors.get("AllowOrigins", [])
         if not cors or (origin not in allowed and "*" not in allowed):
@@ -591,6 +647,19 @@ class LocalRuntime:
     def client(self, api_id: str) -> httpx.Client:
         """An httpx client whose requests go through this runtime's template routing."""
         return httpx.Client(transport=RuntimeTransport(self, api_id), base_url=self.base_url(api_id))
+
+
+def _alias_lookup(stack: Stack) -> Callable[[str], str | None]:
+    """SAM's ``!Ref Function.Alias``: the function's AutoPublishAlias (its own, else Globals')."""
+
+    def alias(logical_id: str) -> str | None:
+        resource = stack.template.get("Resources", {}).get(logical_id) or {}
+        if resource.get("Type") != "AWS::Serverless::Function":
+            return None
+        value = (resource.get("Properties") or {}).get("AutoPublishAlias") or stack.globals().get("AutoPublishAlias")
+        return str(stack.resolver.resolve(value)) if value else None
+
+    return alias
 
 
 def _new_event_loop() -> None:

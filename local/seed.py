@@ -21,11 +21,9 @@ def seed_operators(runtime: LocalRuntime) -> list[str]:
     password = os.environ.get("LOCAL_ADMIN_PASSWORD", "local-admin-password")
     lines = []
     for api_name, table_id, email in LOCAL_OPERATORS:
-        if table_id not in runtime.resolver.physical_ids:
+        if table_id not in runtime.resources("AWS::DynamoDB::Table"):
             continue
-        UserDirectory(runtime.resolver.physical_ids[table_id]).create(
-            email, password, f"{api_name} operator", ["admin"]
-        )
+        UserDirectory(runtime.physical_id(table_id)).create(email, password, f"{api_name} operator", ["admin"])
         lines.append(f"OPERATOR {api_name} {email} {password}")
     return lines
 
@@ -43,9 +41,9 @@ def seed_local_secrets(runtime: LocalRuntime) -> list[str]:
     lines = []
     client = aws.client("secretsmanager")
     for logical_id, value in LOCAL_SECRETS:
-        arn = runtime.resolver.arns.get(logical_id)
-        if arn is None:
+        if logical_id not in runtime.resources("AWS::SecretsManager::Secret"):
             continue
+        arn = runtime.arn(logical_id)
         client.put_secret_value(SecretId=arn, SecretString=value)
         lines.append(f"SECRET {logical_id} {value}")
     return lines

@@ -1,10 +1,14 @@
 """Reads a SAM template and resolves the intrinsic functions the project uses.
 
-Only what the template needs locally is supported (Ref, Sub, GetAtt, Join, If, Equals, Select,
+Only what the template needs locally is supported (Ref, Sub, GetAtt, Join, If, Equals, Not, Select,
 Split); an unsupported intrinsic raises, so the template cannot silently drift from what runs here.
+A nested application's resolver takes its parameters from the parent's ``Parameters`` of that
+application (resolved by the parent when asked, so they may name resources the parent created
+after the child was loaded), and ``!GetAtt App.Outputs.X`` reads the child's outputs.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +27,10 @@ def function_arn(name: str) -> str:
 
 def state_machine_arn(name: str) -> str:
     return f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:{name}"
+
+
+def layer_arn(name: str) -> str:
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:layer:{name}:1"
 
 
 class _Loader(yaml.SafeLoader):
@@ -63,15 +71,30 @@ class Resolver:
     parameters: dict[str, Any] = field(default_factory=dict)
     physical_ids: dict[str, str] = field(default_factory=dict)
     arns: dict[str, str] = field(default_factory=dict)
+    stack_name: str = STACK_NAME
+    # A nested application's parameters: the parent's (unresolved) ``Parameters`` of it, and the
+    # parent resolver that resolves them.
+    parent: "Resolver | None" = None
+    given_parameters: dict[str, Any] = field(default_factory=dict)
+    children: dict[str, "Resolver"] = field(default_factory=dict)
+    # SAM's ``!Ref Function.Alias``: function logical id -> alias name (AutoPublishAlias)
+    aliases: Callable[[str], str | None] = field(default=lambda _logical_id: None)
 
     def parameter_values(self, overrides: dict[str, str]) -> dict[str, Any]:
-        values = {}
-        for name, spec in self.template.get("Parameters", {}).items():
-            raw = overrides.get(name, spec.get("Default"))
-            if spec.get("Type") == "CommaDelimitedList" and isinstance(raw, str):
-                raw = [item.strip() for item in raw.split(",")]
-            values[name] = raw
-        return values
+        return {
+            name: _typed(spec, overrides.get(name, spec.get("Default")))
+            for name, spec in self.template.get("Parameters", {}).items()
+        }
+
+    def parameter(self, name: str) -> Any:
+        spec = self.template["Parameters"][name]
+        if self.parent is not None and name in self.given_parameters:
+            return _typed(spec, self.parent.resolve(self.given_parameters[name]))
+        if name in self.parameters:
+            return self.parameters[name]
+        if "Default" not in spec:
+            raise KeyError(f"Parameter {name} of {self.stack_name} has no value and no default")
+        return _typed(spec, spec["Default"])
 
     def condition(self, name: str) -> bool:
         return bool(self.resolve(self.template["Conditions"][name]))
@@ -80,23 +103,28 @@ class Resolver:
         pseudo = {
             "AWS::Region": REGION,
             "AWS::AccountId": ACCOUNT_ID,
-            "AWS::StackName": STACK_NAME,
+            "AWS::StackName": self.stack_name,
             "AWS::URLSuffix": "amazonaws.com",
             "AWS::Partition": "aws",
             "AWS::NoValue": None,
         }
         if name in pseudo:
             return pseudo[name]
-        if name in self.parameters:
-            return self.parameters[name]
+        if name in self.template.get("Parameters", {}):
+            return self.parameter(name)
+        if name.endswith(".Alias") and (alias := self.aliases(name.removesuffix(".Alias"))):
+            return f"{function_arn(str(self.ref(name.removesuffix('.Alias'))))}:{alias}"
         if name in self.physical_ids:
             return self.physical_ids[name]
         if name in self.template.get("Resources", {}):
             return name
         raise KeyError(f"Unresolvable Ref {name}")
 
-    def get_att(self, logical_id: str, attribute: str) -> str:
+    def get_att(self, logical_id: str, attribute: str) -> Any:
         kind = self.template["Resources"][logical_id]["Type"]
+        if kind == "AWS::Serverless::Application" and attribute.startswith("Outputs."):
+            child = self.children[logical_id]
+            return child.resolve(child.template["Outputs"][attribute.removeprefix("Outputs.")]["Value"])
         if kind in FUNCTION_TYPES and attribute == "Arn":
             return function_arn(str(self.ref(logical_id)))
         if kind == "AWS::Serverless::StateMachine" and attribute == "Name":
@@ -137,7 +165,7 @@ class Resolver:
                 name = match.group(1)
                 if name in variables:
                     return str(variables[name])
-                if "." in name and not name.startswith("AWS::"):
+                if "." in name and not name.startswith("AWS::") and not name.endswith(".Alias"):
                     return str(self.get_att(*name.split(".", 1)))
                 return str(self.ref(name))
 
@@ -162,3 +190,10 @@ class Resolver:
         if key.startswith("Fn::"):
             raise NotImplementedError(f"Local runtime does not resolve {key}")
         return {key: self.resolve(argument)}
+
+
+def _typed(spec: dict[str, Any], raw: Any) -> Any:
+    """A parameter value as CloudFormation hands it over (a CommaDelimitedList becomes a list)."""
+    if spec.get("Type") == "CommaDelimitedList" and isinstance(raw, str):
+        return [item.strip() for item in raw.split(",")]
+    return raw

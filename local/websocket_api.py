@@ -49,6 +49,7 @@ class WebSocketApi:
     stage: str
     selection_expression: str
     routes: dict[str, WebSocketRoute]
+    physical_id: str = ""
 
 
 @dataclass
@@ -90,48 +91,63 @@ def _function_of_integration(uri: str, function_ids: dict[str, str]) -> str:
 
 
 def load_websocket_apis(runtime: "LocalRuntime") -> dict[str, WebSocketApi]:
-    """Read the WEBSOCKET ``AWS::ApiGatewayV2::Api`` resources with their stages, routes and integrations."""
-    resolve = runtime.resolver.resolve
+    """Read the WEBSOCKET ``AWS::ApiGatewayV2::Api`` resources with their stages, routes and integrations.
+
+    Stages, routes and integrations name their API with ``!Ref``: they are matched within the
+    API's own stack, by the physical id the runtime gave it."""
     apis: dict[str, WebSocketApi] = {}
-    for logical_id, resource in runtime.resources("AWS::ApiGatewayV2::Api").items():
-        properties = resolve(resource["Properties"])
+    by_physical_id: dict[tuple[int, str], WebSocketApi] = {}
+    for key, resource in runtime.resources("AWS::ApiGatewayV2::Api").items():
+        properties = resource.resolved()
         if properties.get("ProtocolType") != "WEBSOCKET":
             continue
+        physical_id = resource.stack.resolver.physical_ids[resource.logical_id]
         stages = [
-            resolve(stage["Properties"])
+            stage.resolved()
             for stage in runtime.resources("AWS::ApiGatewayV2::Stage").values()
-            if resolve(stage["Properties"]["ApiId"]) == logical_id
+            if stage.stack is resource.stack and stage.resolved()["ApiId"] == physical_id
         ]
-        apis[logical_id] = WebSocketApi(
-            logical_id=logical_id,
+        api = WebSocketApi(
+            logical_id=key,
             stage=str(stages[0]["StageName"]) if stages else "$default",
             selection_expression=properties.get("RouteSelectionExpression", "$request.body.action"),
             routes={},
+            physical_id=physical_id,
         )
+        apis[key] = by_physical_id[(id(resource.stack), physical_id)] = api
     route_responses = {
-        resolve(response["Properties"]["RouteId"])
+        (id(response.stack), response.resolved()["RouteId"])
         for response in runtime.resources("AWS::ApiGatewayV2::RouteResponse").values()
     }
     integrations = runtime.resources("AWS::ApiGatewayV2::Integration")
-    for logical_id, resource in runtime.resources("AWS::ApiGatewayV2::Route").items():
-        properties = resolve(resource["Properties"])
-        api = apis.get(properties["ApiId"])
+    for route in runtime.resources("AWS::ApiGatewayV2::Route").values():
+        properties = route.resolved()
+        api = by_physical_id.get((id(route.stack), properties["ApiId"]))
         if api is None:
             continue
         if properties.get("AuthorizationType", "NONE") != "NONE":
-            raise NotImplementedError(f"{logical_id}: route authorizers do not run locally; authorize in $connect")
+            raise NotImplementedError(f"{route.key}: route authorizers do not run locally; authorize in $connect")
         target = properties.get("Target", "")
         integration_id = target.split("/", 1)[1] if target.startswith("integrations/") else ""
-        if integration_id not in integrations:
-            raise ValueError(f"{logical_id}: Target must be integrations/<an AWS::ApiGatewayV2::Integration>")
-        integration = resolve(integrations[integration_id]["Properties"])
+        integration_resource = next(
+            (
+                found
+                for found in integrations.values()
+                if found.stack is route.stack and found.logical_id == integration_id
+            ),
+            None,
+        )
+        if integration_resource is None:
+            raise ValueError(f"{route.key}: Target must be integrations/<an AWS::ApiGatewayV2::Integration>")
+        integration = integration_resource.resolved()
         if integration.get("IntegrationType") != "AWS_PROXY":
             raise NotImplementedError(f"{integration_id}: only AWS_PROXY (Lambda proxy) integrations run locally")
         function_id = _function_of_integration(integration["IntegrationUri"], runtime.function_ids_by_name)
         api.routes[properties["RouteKey"]] = WebSocketRoute(
             route_key=properties["RouteKey"],
             function_id=function_id,
-            two_way=bool(properties.get("RouteResponseSelectionExpression")) or logical_id in route_responses,
+            two_way=bool(properties.get("RouteResponseSelectionExpression"))
+            or (id(route.stack), route.logical_id) in route_responses,
         )
     return apis
 
@@ -404,7 +420,7 @@ class WebSocketGateway:
                     return api
             return None
         for api in self.apis.values():
-            if host.startswith(f"{api.logical_id.lower()}.execute-api."):
+            if host.startswith(f"{api.physical_id.lower()}.execute-api."):
                 return api
         return None
 

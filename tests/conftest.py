@@ -64,7 +64,7 @@ def shopify_secret(runtime) -> str:
     """The webhook secret the runtime holds for ShopifyWebhookSecret (local/seed.py), read back from Secrets Manager."""
     from shared import aws
 
-    arn = runtime.resolver.arns["ShopifyWebhookSecret"]
+    arn = runtime.arn("ShopifyWebhookSecret")
     return aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
 
 

@@ -59,7 +59,7 @@ def found(response) -> list[str]:
 
 @pytest.fixture(scope="module")
 def catalogue(runtime) -> CatalogueRepository:
-    return CatalogueRepository(runtime.resolver.physical_ids["JigaTable"])
+    return CatalogueRepository(runtime.physical_id("JigaTable"))
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ amounts = st.integers(min_value=1, max_value=1_500)
 
 def create_ledger_table(runtime: LocalRuntime) -> str:
     """A new, empty table with the template's LedgerTable definition."""
-    properties = runtime.resolver.resolve(runtime.template["Resources"]["LedgerTable"]["Properties"])
+    properties = runtime.resource("LedgerTable").resolved()
     name = f"LedgerTable-{uuid.uuid4().hex[:12]}"
     wanted = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
     aws.dynamodb().create_table(TableName=name, **{key: properties[key] for key in wanted if key in properties})

@@ -49,7 +49,7 @@ def transfer_postings(sender: str, recipient: str, amount: int) -> list[Posting]
 
 
 def test_the_loser_of_a_race_for_the_last_dofs_gets_insufficient_funds(runtime):
-    table = runtime.resolver.physical_ids["LedgerTable"]
+    table = runtime.physical_id("LedgerTable")
     ledger = Ledger(table)
     sender = funded_account(ledger, 1_000)
     first, second = user_account("usr_first", "DOF"), user_account(f"usr_{uuid.uuid4().hex[:8]}", "DOF")
@@ -75,7 +75,7 @@ def test_the_loser_of_a_race_for_the_last_dofs_gets_insufficient_funds(runtime):
 
 
 def test_a_race_that_leaves_enough_for_both_commits_both(runtime):
-    table = runtime.resolver.physical_ids["LedgerTable"]
+    table = runtime.physical_id("LedgerTable")
     ledger = Ledger(table)
     sender = funded_account(ledger, 1_000)
     recipient = user_account(f"usr_{uuid.uuid4().hex[:8]}", "DOF")

@@ -12,7 +12,7 @@ def _hire(**overrides):
 
 
 def _record(runtime, pk):
-    table = runtime.resolver.physical_ids["SampleRecordsTable"]
+    table = runtime.physical_id("SampleRecordsTable")
     item = aws.dynamodb().get_item(TableName=table, Key={"pk": {"S": pk}}).get("Item") or {}
     return {name: next(iter(value.values())) for name, value in item.items()}
 

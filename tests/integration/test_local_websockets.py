@@ -27,7 +27,7 @@ def _join(socket, channel):
 
 
 def _connection_item(runtime, connection_id):
-    table = runtime.resolver.physical_ids["SampleConnectionsTable"]
+    table = runtime.physical_id("SampleConnectionsTable")
     return aws.dynamodb().get_item(TableName=table, Key={"connectionId": {"S": connection_id}}).get("Item")
 
 
@@ -72,7 +72,7 @@ def test_broadcast_reaches_every_member_of_a_channel_and_one_way_routes_send_not
 
 def test_a_handler_outside_the_socket_pushes_and_gone_connections_are_forgotten(sample_runtime):
     channel = f"session-{uuid.uuid4().hex[:6]}"
-    table = sample_runtime.resolver.physical_ids["SampleConnectionsTable"]
+    table = sample_runtime.physical_id("SampleConnectionsTable")
     stale = "stale-connection="
     aws.dynamodb().put_item(
         TableName=table,
@@ -102,7 +102,7 @@ def test_closing_runs_disconnect_which_forgets_the_connection(sample_runtime):
 
     assert _connection_item(sample_runtime, connection_id) is None
     marker = f"disconnected#{connection_id}"
-    table = sample_runtime.resolver.physical_ids["SampleRecordsTable"]
+    table = sample_runtime.physical_id("SampleRecordsTable")
     record = aws.dynamodb().get_item(TableName=table, Key={"pk": {"S": marker}})["Item"]
     assert record["code"] == {"N": "1000"}
 

@@ -23,8 +23,8 @@ class RegistersMidWebhook:
 
 
 def wiring(runtime, users) -> Shopify:
-    table = runtime.resolver.physical_ids["JigaTable"]
-    ledger = Ledger(runtime.resolver.physical_ids["LedgerTable"])
+    table = runtime.physical_id("JigaTable")
+    ledger = Ledger(runtime.physical_id("LedgerTable"))
     return Shopify(ShopifyRepository(table), PurchaseRepository(table), users, ledger)
 
 
