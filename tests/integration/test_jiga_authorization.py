@@ -94,11 +94,32 @@ def test_grant_to_unknown_user_is_404(jiga):
     assert response.json()["error"]["code"] == "USER_NOT_FOUND"
 
 
-def test_tokens_of_one_api_are_not_accepted_as_another_audience(jiga):
-    from shared.auth import issue_token
+def test_a_token_signed_with_jigas_own_key_for_another_audience_or_issuer_is_refused(runtime, jiga):
+    # Given someone holding JIGA's key signs a token meant for another API (or another stage)
+    from jiga_store.identity import token_policy
+    from shared.tokens import TokenPolicy
 
-    foreign = issue_token("usr_x", "cosmic")
-    response = jiga.client.get("/api/v1/wallet", headers={"Authorization": f"Bearer {foreign}"})
+    user = jiga.register()
+    with runtime.function_environment("JigaWalletFunction"):
+        policy = token_policy()
+        for other in (
+            TokenPolicy(key=policy.key, issuer=policy.issuer, audience="cosmic"),
+            TokenPolicy(key=policy.key, issuer="jiga/prod", audience="jiga"),
+        ):
+            foreign, _ = other.issue({"sub": user.user_id, "roles": []})
+            # Then JIGA refuses it
+            response = jiga.client.get("/api/v1/wallet", headers={"Authorization": f"Bearer {foreign}"})
+            assert response.status_code == 401
+            assert response.json()["error"]["code"] == "UNAUTHORIZED"
+
+
+def test_a_token_signed_with_another_key_is_refused(jiga):
+    from shared.tokens import HmacSigningKey, TokenPolicy
+
+    user = jiga.register()
+    forged = TokenPolicy(key=lambda: HmacSigningKey(lambda: "x" * 64), issuer="jiga/dev", audience="jiga")
+    token, _ = forged.issue({"sub": user.user_id, "roles": ["admin"]})
+    response = jiga.client.get("/api/v1/wallet", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
 
 

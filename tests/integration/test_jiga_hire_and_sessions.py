@@ -16,7 +16,7 @@ DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sun
 
 
 def platform_balances(runtime):
-    ledger = Ledger(runtime.physical_id("LedgerTable"))
+    ledger = Ledger(runtime.physical_id("LedgerTable"), "jiga")
     return {name: ledger.balance(system_account(name, "DOF")) for name in ("platform", "creator_pool")}
 
 
@@ -316,7 +316,7 @@ def test_two_hires_racing_for_the_last_dofs_one_wins_the_other_is_402(runtime, j
     # Given a gamer with enough DOFs for exactly one of two hires
     listings = [published_listing(jiga)[2]["listingId"] for _ in range(2)]
     gamer = jiga.user_with_dofs(1_000)
-    ledger = Ledger(runtime.physical_id("LedgerTable"))
+    ledger = Ledger(runtime.physical_id("LedgerTable"), "jiga")
     escrows_before = platform_balances(runtime)
 
     # When both hires are sent at once

@@ -256,7 +256,7 @@ def test_signed_bodies_that_are_not_orders_are_400(shopify):
 
 
 def test_an_order_with_no_email_and_no_purchase_is_held_for_support_and_can_be_voided(runtime, shopify):
-    ledger = Ledger(runtime.physical_id("LedgerTable"))
+    ledger = Ledger(runtime.physical_id("LedgerTable"), "jiga")
     order = order_payload(None, {"bronze": 1})
     assert shopify.deliver("orders/paid", order).json()["outcome"] == "unmatched"
     assert ledger.balance(f"escrow:shopify-order-{order['id']}:DOF") == 10_000

@@ -11,7 +11,7 @@ TRANSFER = "/api/v1/transactions/transfer"
 
 @pytest.fixture
 def platform_balance(runtime):
-    ledger = Ledger(runtime.physical_id("LedgerTable"))
+    ledger = Ledger(runtime.physical_id("LedgerTable"), "jiga")
     return lambda: ledger.balance(system_account("platform", "DOF"))
 
 

@@ -25,6 +25,7 @@ from shared.ledger import (
     ExtraWrite,
     Ledger,
     LedgerConflict,
+    LedgerEntry,
     Posting,
     escrow_account,
     is_tracked,
@@ -62,9 +63,9 @@ def fresh_accounts() -> dict[str, str]:
     return accounts
 
 
-def chronological(ledger: Ledger, account: str) -> list[dict[str, Any]]:
+def chronological(ledger: Ledger, account: str) -> list[LedgerEntry]:
     """Every history entry of an account, oldest first, read page by page as a wallet would."""
-    entries: list[dict[str, Any]] = []
+    entries: list[LedgerEntry] = []
     cursor = None
     while True:
         _, page = ledger.history(account, limit=7, cursor=cursor)
@@ -103,7 +104,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.table = create_ledger_table(self.runtime)
-        self.ledger = Ledger(self.table)
+        self.ledger = Ledger(self.table, "test")
         self.accounts = fresh_accounts()
         self.expected = dict.fromkeys(self.accounts.values(), 0)
         self.postings_per_account = dict.fromkeys(self.accounts.values(), 0)
@@ -257,13 +258,13 @@ class LedgerMachine(RuleBasedStateMachine):
         for account, expected_balance in self.expected.items():
             entries = chronological(self.ledger, account)
             assert len(entries) == self.postings_per_account[account], account
-            assert sum(entry["amount"] for entry in entries) == expected_balance
+            assert sum(entry.amount for entry in entries) == expected_balance
             if is_tracked(account):
                 running = 0
                 for entry in entries:
-                    assert entry["balanceBefore"] == running
-                    assert entry["balanceAfter"] == running + entry["amount"]
-                    running = entry["balanceAfter"]
+                    assert entry.balance_before == running
+                    assert entry.balance_after == running + entry.amount
+                    running = entry.balance_after
             assert self.ledger.history(account, limit=1)[0] == expected_balance
 
 
@@ -327,33 +328,33 @@ def balances_of(ledger: Ledger, *accounts: str) -> list[int]:
 
 def test_a_competing_write_between_read_and_write_is_retried_and_both_postings_count(table):
     # Given a user with 1,000 and a ledger whose first write is beaten by another posting
-    plain = Ledger(table)
+    plain = Ledger(table, "test")
     accounts = fresh_accounts()
     payer, first_payee, second_payee = accounts["user0"], accounts["user1"], accounts["user2"]
     funded(plain, payer, 1_000)
     competitor = CompetingClient(
         lambda: plain.post(f"c-{uuid.uuid4().hex}", [Posting(payer, -200), Posting(second_payee, 200)], "competitor")
     )
-    racing = Ledger(table, client_factory=lambda: competitor)
+    racing = Ledger(table, "test", client_factory=lambda: competitor)
     # When it posts its own payment
     posted = racing.post(f"r-{uuid.uuid4().hex}", [Posting(payer, -300), Posting(first_payee, 300)], "racer")
     # Then it retried once, planned from the new balance, and both payments are in
     assert competitor.transactions == 2
     assert posted.change_for(payer).balance_before == 800
     assert balances_of(plain, payer, first_payee, second_payee) == [500, 300, 200]
-    assert [e["balanceAfter"] for e in chronological(plain, payer)] == [1_000, 800, 500]
+    assert [e.balance_after for e in chronological(plain, payer)] == [1_000, 800, 500]
 
 
 def test_two_postings_racing_for_the_last_funds_one_wins_the_other_is_insufficient(table):
     # Given a user whose whole balance two payments want
-    plain = Ledger(table)
+    plain = Ledger(table, "test")
     accounts = fresh_accounts()
     payer, loser_payee, winner_payee = accounts["user0"], accounts["user1"], accounts["user2"]
     funded(plain, payer, 100)
     competitor = CompetingClient(
         lambda: plain.post(f"w-{uuid.uuid4().hex}", [Posting(payer, -100), Posting(winner_payee, 100)], "winner")
     )
-    racing = Ledger(table, client_factory=lambda: competitor)
+    racing = Ledger(table, "test", client_factory=lambda: competitor)
     late = f"l-{uuid.uuid4().hex}"
     # When the second arrives after it read the balance but before it wrote
     with pytest.raises(InsufficientFunds) as refused:
@@ -366,14 +367,14 @@ def test_two_postings_racing_for_the_last_funds_one_wins_the_other_is_insufficie
 
 def test_two_debits_racing_for_a_system_accounts_last_funds_cannot_overdraw_it(table):
     # Given a platform account (updated blindly, without a version) holding 100
-    plain = Ledger(table)
+    plain = Ledger(table, "test")
     accounts = fresh_accounts()
     platform = accounts["platform"]
     funded(plain, platform, 100)
     competitor = CompetingClient(
         lambda: plain.post(f"w-{uuid.uuid4().hex}", [Posting(platform, -100), Posting(accounts["user1"], 100)], "win")
     )
-    racing = Ledger(table, client_factory=lambda: competitor)
+    racing = Ledger(table, "test", client_factory=lambda: competitor)
     # When a second payout of 100 is beaten to it
     with pytest.raises(InsufficientFunds):
         racing.post(f"l-{uuid.uuid4().hex}", [Posting(platform, -100), Posting(accounts["user2"], 100)], "lose")
@@ -383,14 +384,14 @@ def test_two_debits_racing_for_a_system_accounts_last_funds_cannot_overdraw_it(t
 
 def test_the_same_transaction_posted_concurrently_takes_effect_once(table):
     # Given a client retry that races the original request with the same transaction id
-    plain = Ledger(table)
+    plain = Ledger(table, "test")
     accounts = fresh_accounts()
     payer, payee = accounts["user0"], accounts["user1"]
     funded(plain, payer, 500)
     transaction_id = f"dup-{uuid.uuid4().hex}"
     postings = [Posting(payer, -400), Posting(payee, 400)]
     competitor = CompetingClient(lambda: plain.post(transaction_id, postings, "original"))
-    racing = Ledger(table, client_factory=lambda: competitor)
+    racing = Ledger(table, "test", client_factory=lambda: competitor)
     # When the retry writes second
     retried = racing.post(transaction_id, postings, "retry")
     # Then it reports the original as a replay and the money moved once
@@ -400,14 +401,14 @@ def test_the_same_transaction_posted_concurrently_takes_effect_once(table):
 
 def test_writers_that_keep_winning_give_a_retryable_conflict_and_nothing_half_written(table):
     # Given an account that another writer changes before every one of our attempts
-    plain = Ledger(table)
+    plain = Ledger(table, "test")
     accounts = fresh_accounts()
     payer, payee, other = accounts["user0"], accounts["user1"], accounts["user2"]
     funded(plain, payer, 10_000)
     competitor = CompetingClient(
         lambda: plain.post(f"c-{uuid.uuid4().hex}", [Posting(payer, -1), Posting(other, 1)], "busy"), times=100
     )
-    racing = Ledger(table, client_factory=lambda: competitor)
+    racing = Ledger(table, "test", client_factory=lambda: competitor)
     transaction_id = f"busy-{uuid.uuid4().hex}"
     # When we post
     with pytest.raises(LedgerConflict):
@@ -424,7 +425,7 @@ def test_writers_that_keep_winning_give_a_retryable_conflict_and_nothing_half_wr
 
 def test_a_history_cursor_only_pages_through_the_account_it_was_issued_for(table):
     # Given two accounts with enough history to page
-    ledger = Ledger(table)
+    ledger = Ledger(table, "test")
     accounts = fresh_accounts()
     mine, theirs = accounts["user0"], accounts["user1"]
     for _ in range(3):
@@ -453,7 +454,7 @@ def test_a_history_cursor_only_pages_through_the_account_it_was_issued_for(table
     ids=["no-sort-key", "numeric-sort-key", "extra-attribute", "empty-sort-key", "list-sort-key"],
 )
 def test_a_forged_history_cursor_is_invalid_input_not_a_server_error(table, start_key):
-    ledger = Ledger(table)
+    ledger = Ledger(table, "test")
     account = fresh_accounts()["user0"]
     funded(ledger, account, 10)
     with pytest.raises(InvalidInput):
@@ -476,7 +477,7 @@ class RefusingClient:
 
 def test_dynamodb_refusing_a_cursor_is_invalid_input_not_a_server_error(table):
     client = RefusingClient()
-    ledger = Ledger(table, client_factory=lambda: client)
+    ledger = Ledger(table, "test", client_factory=lambda: client)
     account = fresh_accounts()["user0"]
     cursor = encode_cursor({"pk": {"S": f"ACCOUNT#{account}"}, "sk": {"S": "ENTRY#x"}})
     with pytest.raises(InvalidInput) as refused:

@@ -50,7 +50,7 @@ def transfer_postings(sender: str, recipient: str, amount: int) -> list[Posting]
 
 def test_the_loser_of_a_race_for_the_last_dofs_gets_insufficient_funds(runtime):
     table = runtime.physical_id("LedgerTable")
-    ledger = Ledger(table)
+    ledger = Ledger(table, "test")
     sender = funded_account(ledger, 1_000)
     first, second = user_account("usr_first", "DOF"), user_account(f"usr_{uuid.uuid4().hex[:8]}", "DOF")
     before = ledger.balances([sender, first, second, PLATFORM])
@@ -59,7 +59,7 @@ def test_the_loser_of_a_race_for_the_last_dofs_gets_insufficient_funds(runtime):
     def competitor() -> None:
         outcomes.append(ledger.post(f"trf-b-{uuid.uuid4().hex}", transfer_postings(sender, second, 800), "b"))
 
-    racing = Ledger(table, client_factory=lambda: racing_client)
+    racing = Ledger(table, "test", client_factory=lambda: racing_client)
     racing_client = CompetitorFirst(competitor)
     # When transfer A has read 1,000 DOFs but transfer B commits first
     with pytest.raises(InsufficientFunds) as lost:
@@ -76,7 +76,7 @@ def test_the_loser_of_a_race_for_the_last_dofs_gets_insufficient_funds(runtime):
 
 def test_a_race_that_leaves_enough_for_both_commits_both(runtime):
     table = runtime.physical_id("LedgerTable")
-    ledger = Ledger(table)
+    ledger = Ledger(table, "test")
     sender = funded_account(ledger, 1_000)
     recipient = user_account(f"usr_{uuid.uuid4().hex[:8]}", "DOF")
 
@@ -84,7 +84,7 @@ def test_a_race_that_leaves_enough_for_both_commits_both(runtime):
         ledger.post(f"trf-b-{uuid.uuid4().hex}", transfer_postings(sender, recipient, 300), "b")
 
     racing_client = CompetitorFirst(competitor)
-    racing = Ledger(table, client_factory=lambda: racing_client)
+    racing = Ledger(table, "test", client_factory=lambda: racing_client)
     posted = racing.post(f"trf-a-{uuid.uuid4().hex}", transfer_postings(sender, recipient, 300), "a")
     # the retried write saw the competitor's result, so balances chain exactly
     assert posted.change_for(sender).balance_before == 700

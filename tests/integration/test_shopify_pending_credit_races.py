@@ -24,7 +24,7 @@ class RegistersMidWebhook:
 
 def wiring(runtime, users) -> Shopify:
     table = runtime.physical_id("JigaTable")
-    ledger = Ledger(runtime.physical_id("LedgerTable"))
+    ledger = Ledger(runtime.physical_id("LedgerTable"), "jiga")
     return Shopify(ShopifyRepository(table), PurchaseRepository(table), users, ledger)
 
 

@@ -2,17 +2,15 @@
 
 import jwt
 import pytest
+from moto import mock_aws
 
 from shared import auth
+from shared import passwords as auth_passwords
 from shared.errors import TokenExpired, Unauthorized
+from shared.tokens import ACCESS, REFRESH, SESSION, HmacSigningKey, KmsSigningKey, TokenPolicy, jwks
 
 SIGNING_KEY = "unit-test-signing-key-0123456789abcdef"
-
-
-@pytest.fixture(autouse=True)
-def fixed_signing_key(monkeypatch):
-    """Tokens are signed with a key from Secrets Manager in AWS; a fixed one here."""
-    monkeypatch.setattr(auth, "signing_key", lambda: SIGNING_KEY)
+JIGA = TokenPolicy(key=lambda: HmacSigningKey(lambda: SIGNING_KEY), issuer="jiga/dev", audience="jiga")
 
 
 # -- passwords ---------------------------------------------------------------------------------
@@ -20,18 +18,18 @@ def fixed_signing_key(monkeypatch):
 
 def test_a_password_verifies_against_its_own_hash_only():
     # Given a stored hash
-    stored = auth.hash_password("correct horse battery")
+    stored = auth_passwords.hash_password("correct horse battery")
     # Then the same password verifies and a different one does not
-    assert auth.verify_password("correct horse battery", stored)
-    assert not auth.verify_password("correct horse batterY", stored)
-    assert not auth.verify_password("", stored)
+    assert auth_passwords.verify_password("correct horse battery", stored)
+    assert not auth_passwords.verify_password("correct horse batterY", stored)
+    assert not auth_passwords.verify_password("", stored)
     # And the hash carries its parameters, never the password
     assert stored.startswith("scrypt$16384$8$1$")
     assert "correct" not in stored
 
 
 def test_the_same_password_hashes_differently_each_time():
-    assert auth.hash_password("same password") != auth.hash_password("same password")
+    assert auth_passwords.hash_password("same password") != auth_passwords.hash_password("same password")
 
 
 @pytest.mark.parametrize(
@@ -49,49 +47,58 @@ def test_the_same_password_hashes_differently_each_time():
     ],
 )
 def test_a_malformed_stored_hash_never_verifies_and_never_crashes(malformed):
-    assert auth.verify_password("any password", malformed) is False
+    assert auth_passwords.verify_password("any password", malformed) is False
 
 
 # -- tokens ------------------------------------------------------------------------------------
 
 
-def test_an_issued_access_token_decodes_to_its_subject_roles_and_audience():
-    token = auth.issue_token("usr_1", "jiga", roles=["admin"])
-    claims = auth.decode_token(token, "jiga")
+def issue(policy: TokenPolicy = JIGA, token_type: str = ACCESS, ttl: int | None = None, **claims) -> str:
+    return policy.issue({"sub": "usr_1", **claims}, token_type, ttl)[0]
+
+
+def test_an_issued_access_token_verifies_to_its_claims_issuer_and_audience():
+    claims = JIGA.verify(issue(roles=["admin"]))
     assert claims["sub"] == "usr_1"
     assert claims["roles"] == ["admin"]
     assert claims["aud"] == "jiga"
-    assert claims["typ"] == auth.ACCESS
-    assert claims["exp"] > claims["iat"]
+    assert claims["iss"] == "jiga/dev"
+    assert claims["typ"] == ACCESS
+    assert claims["exp"] - claims["iat"] == 3600
 
 
 def test_an_expired_token_is_token_expired():
-    token = auth.issue_token("usr_1", "jiga", ttl_seconds=-5)
     with pytest.raises(TokenExpired):
-        auth.decode_token(token, "jiga")
+        JIGA.verify(issue(ttl=-5))
 
 
-def test_a_token_for_another_api_is_refused():
-    token = auth.issue_token("usr_1", "cosmic")
+def test_a_token_of_another_api_with_its_own_key_is_refused():
+    # Given Cosmic signs with its own key (and its own issuer and audience)
+    cosmic = TokenPolicy(
+        key=lambda: HmacSigningKey(lambda: "cosmic-key-" + "x" * 40), issuer="cosmic", audience="cosmic"
+    )
+    # Then JIGA refuses Cosmic's token: the signature fails before any claim is read
     with pytest.raises(Unauthorized) as refused:
-        auth.decode_token(token, "jiga")
+        JIGA.verify(issue(cosmic))
     assert not isinstance(refused.value, TokenExpired)
-
-
-def test_a_refresh_token_cannot_be_used_as_an_access_token_nor_the_reverse():
-    refresh = auth.issue_token("usr_1", "jiga", token_type=auth.REFRESH)
-    access = auth.issue_token("usr_1", "jiga")
+    # And even a token that claims JIGA's audience and issuer is refused when another key signed it
+    forged = TokenPolicy(key=cosmic.key, issuer="jiga/dev", audience="jiga")
     with pytest.raises(Unauthorized):
-        auth.decode_token(refresh, "jiga")
+        JIGA.verify(issue(forged))
+
+
+def test_a_token_of_the_right_key_for_another_audience_is_refused():
+    other = TokenPolicy(key=JIGA.key, issuer="jiga/dev", audience="cosmic")
     with pytest.raises(Unauthorized):
-        auth.decode_token(access, "jiga", token_type=auth.REFRESH)
-    assert auth.decode_token(refresh, "jiga", token_type=auth.REFRESH)["sub"] == "usr_1"
+        JIGA.verify(issue(other))
 
 
-def test_refresh_tokens_outlive_access_tokens():
-    access = auth.decode_token(auth.issue_token("usr_1", "jiga"), "jiga")
-    refresh = auth.decode_token(auth.issue_token("usr_1", "jiga", auth.REFRESH), "jiga", auth.REFRESH)
-    assert refresh["exp"] - refresh["iat"] > access["exp"] - access["iat"]
+def test_token_types_cannot_stand_in_for_each_other():
+    with pytest.raises(Unauthorized):
+        JIGA.verify(issue(token_type=SESSION))
+    with pytest.raises(Unauthorized):
+        JIGA.verify(issue(), SESSION)
+    assert JIGA.verify(issue(token_type=REFRESH), REFRESH)["sub"] == "usr_1"
 
 
 @pytest.mark.parametrize(
@@ -107,7 +114,61 @@ def test_refresh_tokens_outlive_access_tokens():
     ids=["wrong-key", "alg-none", "no-expiry", "wrong-issuer", "garbage", "empty"],
 )
 def test_forged_or_malformed_tokens_are_unauthorized(forge):
-    genuine = auth.decode_token(auth.issue_token("usr_1", "jiga"), "jiga")
+    genuine = JIGA.verify(issue())
     with pytest.raises(Unauthorized) as refused:
-        auth.decode_token(forge(genuine), "jiga")
+        JIGA.verify(forge(genuine))
     assert not isinstance(refused.value, TokenExpired)
+
+
+@pytest.mark.parametrize("roles", [{"admin": True}, "admin", [1], None, [["admin"]]])
+def test_a_roles_claim_that_is_not_a_list_of_strings_grants_nothing(roles):
+    # Even a token signed with the right key is refused when its roles claim has the wrong shape
+    claims = JIGA.verify(issue(roles=roles))
+    with pytest.raises(Unauthorized):
+        auth.principal_from_claims(claims)
+
+
+def test_a_principal_carries_its_roles():
+    principal = auth.principal_from_claims(JIGA.verify(issue(roles=["admin"])))
+    assert principal.user_id == "usr_1"
+    assert principal.has_role("admin")
+
+
+@pytest.fixture
+def kms(monkeypatch):
+    """KMS in moto, with the cached clients of shared.aws made inside it and forgotten after."""
+    from shared import aws
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with mock_aws():
+        aws.reset_clients()
+        yield aws.client("kms")
+    aws.reset_clients()
+
+
+def test_rs256_tokens_are_signed_by_kms_and_verify_with_the_published_public_key(kms):
+
+    # Given an asymmetric KMS key, as a Cosmic-style API declares it in its template
+    key_id = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    signing_key = KmsSigningKey(key_id)
+    policy = TokenPolicy(key=lambda: signing_key, issuer="cosmic-tictactoe", audience=None)
+    # When a token is issued
+    token = issue(policy, username="stargazer", permissions=["play"])
+    # Then its header names RS256 and the key's thumbprint
+    header = jwt.get_unverified_header(token)
+    assert header["alg"] == "RS256"
+    document = jwks(signing_key)
+    assert header["kid"] == document["keys"][0]["kid"]
+    # And any verifier holding only the JWKS document accepts it
+    public = jwt.algorithms.RSAAlgorithm.from_jwk(document["keys"][0])
+    claims = jwt.decode(token, public, algorithms=["RS256"], issuer="cosmic-tictactoe")
+    assert claims["username"] == "stargazer"
+    assert policy.verify(token)["permissions"] == ["play"]
+    # And an HS256 token made with the public key as a secret (algorithm confusion) is refused
+    confused = jwt.encode(
+        {"sub": "usr_1", "exp": 9_999_999_999, "iat": 1, "typ": "access", "iss": "cosmic-tictactoe"},
+        "not-the-key",
+        algorithm="HS256",
+    )
+    with pytest.raises(Unauthorized):
+        policy.verify(confused)

@@ -4,14 +4,13 @@ from datetime import datetime
 
 import pytest
 
+from jiga_store.errors import JIGA_STYLE, JigaErrorResponse
 from shared.errors import (
-    JIGA_STYLE,
     Conflict,
     DomainError,
     Forbidden,
     InsufficientFunds,
     InvalidInput,
-    JigaErrorResponse,
     NotFound,
     PayloadTooLarge,
     RateLimited,

@@ -8,11 +8,12 @@ from jiga_store.dal.purchases import PurchaseRepository
 from jiga_store.dal.sessions import SessionRepository
 from jiga_store.dal.shopify import ShopifyRepository
 from jiga_store.dal.workflows import SessionLifecycle
+from jiga_store.identity import token_policy
 from jiga_store.logic.marketplace import WarmCatalogue
 from jiga_store.logic.sessions import SessionServices
 from jiga_store.logic.shopify import Shopify
 from jiga_store.providers.checkout import CheckoutProvider, checkout_provider
-from jiga_store.settings import get_jiga_settings
+from jiga_store.settings import API_NAME, get_jiga_settings
 from shared import aws, websocket
 from shared.errors import ServiceUnavailable
 from shared.events import EventLog
@@ -22,7 +23,7 @@ from shared.ledger import Ledger
 
 @lru_cache(maxsize=1)
 def ledger() -> Ledger:
-    return Ledger(get_jiga_settings().ledger_table)
+    return Ledger(get_jiga_settings().ledger_table, API_NAME)
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +53,7 @@ def session_services() -> SessionServices:
         websocket_url=settings.websocket_url,
         notify=websocket.broadcast,
         record_hire_outcome=catalogue_repository().record_hire_outcome,
+        tokens=token_policy(),
     )
 
 

@@ -12,7 +12,9 @@ DOF = "DOF"
 
 class JigaSettings(PlatformSettings):
     jiga_table: str = Field(default="JigaTable", alias="JIGA_TABLE")
-    public_base_url: str = Field(default="http://127.0.0.1:3001", alias="JIGA_PUBLIC_BASE_URL")
+    token_secret_arn: str = Field(default="", alias="JIGA_TOKEN_SECRET_ARN")
+    access_token_ttl_seconds: int = Field(default=3600, alias="JIGA_ACCESS_TOKEN_TTL_SECONDS")
+    refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, alias="JIGA_REFRESH_TOKEN_TTL_SECONDS")
     marketplace_web_url: str = Field(default="https://jigastore.com/marketplace", alias="JIGA_MARKETPLACE_WEB_URL")
     asset_base_url: str = Field(default="https://assets.jigastore.com", alias="JIGA_ASSET_BASE_URL")
     session_lifecycle_arn: str = Field(default="", alias="SESSION_LIFECYCLE_ARN")

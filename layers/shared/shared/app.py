@@ -51,11 +51,19 @@ def _source_ip(scope: dict[str, Any]) -> str:
 class PlatformMiddleware:
     """Pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request)."""
 
-    def __init__(self, app: Any, api_name: str, style: ErrorStyle, rate_limit: Callable[[], int]):
+    def __init__(
+        self,
+        app: Any,
+        api_name: str,
+        style: ErrorStyle,
+        rate_limit: Callable[[], int],
+        authenticate: auth.Authenticator | None,
+    ):
         self.app = app
         self.api_name = api_name
         self.style = style
         self.rate_limit = rate_limit
+        self.authenticate = authenticate
 
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -101,10 +109,11 @@ class PlatformMiddleware:
     def _caller(self, scope: dict[str, Any]) -> str:
         request = Request(scope)
         token = auth.bearer_token(request)
-        if token:
+        if token and self.authenticate is not None:
             try:
-                claims = auth.decode_token(token, self.api_name)
-                return f"user:{claims['sub']}"
+                principal = self.authenticate(token)
+                scope.setdefault("state", {})["principal"] = principal  # verified once per request
+                return f"user:{principal.user_id}"
             except Exception:  # any token problem (or a function without the key) counts by IP
                 logger(self.api_name).debug("Rate limiting by source IP: bearer token not usable")
         return f"ip:{_source_ip(scope)}"
@@ -142,8 +151,10 @@ def create_app(
     style: ErrorStyle,
     routers: Iterable[APIRouter],
     rate_limit_per_minute: Callable[[], int] | None = None,
+    authenticate: auth.Authenticator | None = None,
 ) -> FastAPI:
-    """One FastAPI app per endpoint group; ``api_name`` is also the JWT audience."""
+    """One FastAPI app per endpoint group. ``authenticate`` turns a bearer token into a Principal
+    with the API's own token policy (see shared.auth); without it the app accepts no tokens."""
     # Every error is in the API's envelope, so that is what the OpenAPI document says (this also
     # replaces FastAPI's default 422 schema, a shape this platform never returns).
     errors = {"model": style.envelope, "description": "Error, in the API's envelope"} if style.envelope else None
@@ -155,8 +166,8 @@ def create_app(
         responses={"4XX": errors, "5XX": errors} if errors else None,
     )
     app.state.api_name = api_name
-    app.state.audience = api_name
     app.state.error_style = style
+    app.state.authenticate = authenticate
 
     for router in routers:
         app.include_router(router)
@@ -193,7 +204,7 @@ def create_app(
 
     settings = get_settings()
     wrapped: Any = PlatformMiddleware(
-        app, api_name, style, rate_limit_per_minute or (lambda: get_settings().rate_limit_per_minute)
+        app, api_name, style, rate_limit_per_minute or (lambda: get_settings().rate_limit_per_minute), authenticate
     )
     if settings.cors_origins:
         from starlette.middleware.cors import CORSMiddleware

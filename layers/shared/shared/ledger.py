@@ -15,16 +15,26 @@ written with one ``TransactWriteItems``:
 * any extra writes the caller needs in the same transaction (an agent created together with its
   creation fee, an item unlocked together with its sale), so nothing is ever half-written.
 
+Every API posts in its own *namespace* of the one ledger table (``jiga``, ``cosmic``...): its keys
+start with ``ACCOUNT#<namespace>#`` and ``TXN#<namespace>#``, so an API's IAM policy can be fenced
+to its own keys with ``dynamodb:LeadingKeys`` and no API can read or move another's money.
+
+Amounts are whole numbers of an asset's minor unit. ``AssetRules.scale`` says how many decimal
+places that is (BlueMarble coin: 2, so 550 is 5.50); ``to_minor``/``to_major`` convert exactly,
+with Decimal, never binary floats. Items are assets too (one per item type): a listed item moves
+from its owner's account to a lock account and on to the buyer in the same transaction as the coin.
+
 Item layout in the ledger table (pk / sk):
-  ACCOUNT#<account>  ~BALANCE            balance, version, asset (``~`` sorts after every entry, so
-                                         one descending query reads balance and newest entries)
-  ACCOUNT#<account>  ENTRY#<ts>#<txn>     amount, balanceBefore/After (tracked accounts), txn
-  TXN#<txn>          TXN                 postings, description, metadata
+  ACCOUNT#<ns>#<account>  ~BALANCE          balance, version, asset (``~`` sorts after every entry,
+                                            so one descending query reads balance and newest entries)
+  ACCOUNT#<ns>#<account>  ENTRY#<ts>#<txn>  amount, balanceBefore/After (tracked accounts), txn
+  TXN#<ns>#<txn>          TXN               postings, description, metadata
 """
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -111,22 +121,58 @@ class PostedTransaction:
 
 @dataclass(frozen=True)
 class AssetRules:
-    """Floors and caps per asset (Cosmic's capped currencies set ``cap``)."""
+    """Floor, cap and decimal places per asset (Cosmic's capped currencies set ``cap``,
+    BlueMarble's coin ``scale=2``)."""
 
     floor: int = 0
     cap: int | None = None
+    scale: int = 0
+
+    def to_minor(self, amount: Decimal | int | str) -> int:
+        """An exact decimal amount in minor units; more places than the asset has is an error."""
+        value = Decimal(str(amount))
+        minor = value.scaleb(self.scale)
+        if minor != minor.to_integral_value():
+            raise InvalidInput(f"At most {self.scale} decimal places", {"amount": str(amount)})
+        return int(minor)
+
+    def to_major(self, minor: int) -> Decimal:
+        return Decimal(minor).scaleb(-self.scale).quantize(Decimal(1).scaleb(-self.scale), rounding=ROUND_HALF_EVEN)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One line of an account's history."""
+
+    transaction_id: str
+    amount: int
+    balance_before: int | None
+    balance_after: int | None
+    description: str
+    kind: str | None
+    created_at: str
 
 
 class Ledger:
     def __init__(
         self,
         table_name: str,
+        namespace: str,
         asset_rules: dict[str, AssetRules] | None = None,
         client_factory: Callable[[], Any] = aws.dynamodb,
     ):
+        if not namespace or "#" in namespace:
+            raise ValueError("A ledger namespace is a non-empty name without '#'")
         self.table_name = table_name
+        self.namespace = namespace
         self.asset_rules = asset_rules or {}
         self._client_factory = client_factory
+
+    def account_key(self, account: str) -> str:
+        return f"ACCOUNT#{self.namespace}#{account}"
+
+    def transaction_key(self, transaction_id: str) -> str:
+        return f"TXN#{self.namespace}#{transaction_id}"
 
     @property
     def _client(self) -> Any:
@@ -143,7 +189,7 @@ class Ledger:
         """Current (balance, version) per account; accounts never posted to are (0, 0)."""
         wanted = list(dict.fromkeys(accounts))
         found: dict[str, tuple[int, int]] = {account: (0, 0) for account in wanted}
-        keys = [{"pk": {"S": f"ACCOUNT#{a}"}, "sk": {"S": BALANCE_SK}} for a in wanted]
+        keys = [{"pk": {"S": self.account_key(a)}, "sk": {"S": BALANCE_SK}} for a in wanted]
         while keys:
             batch, keys = keys[:100], keys[100:]
             request = {self.table_name: {"Keys": batch, "ConsistentRead": True}}
@@ -158,19 +204,19 @@ class Ledger:
     def balance(self, account: str) -> int:
         return self.balances([account])[account][0]
 
-    def history(self, account: str, limit: int = 20, cursor: str | None = None) -> tuple[int, CursorPage]:
+    def history(self, account: str, limit: int = 20, cursor: str | None = None) -> tuple[int, CursorPage[LedgerEntry]]:
         """Balance and newest-first entries in one query (the balance item sorts last).
 
         A cursor pages only through the account it was issued for; any other is a 400."""
         query: dict[str, Any] = {
             "TableName": self.table_name,
             "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": f"ACCOUNT#{account}"}},
+            "ExpressionAttributeValues": {":pk": {"S": self.account_key(account)}},
             "ScanIndexForward": False,
             "Limit": limit + (0 if cursor else 1),
         }
         if cursor:
-            query["ExclusiveStartKey"] = _start_key(cursor, account)
+            query["ExclusiveStartKey"] = _start_key(cursor, self.account_key(account))
         try:
             response = self._client.query(**query)
         except ClientError as error:
@@ -184,7 +230,7 @@ class Ledger:
             if item["sk"] == BALANCE_SK:
                 balance = item.get("balance", 0)
             else:
-                entries.append(_entry_view(item))
+                entries.append(_entry(item))
         if cursor:
             balance = self.balance(account)
         last_key = response.get("LastEvaluatedKey")
@@ -193,7 +239,7 @@ class Ledger:
     def get_transaction(self, transaction_id: str) -> dict[str, Any] | None:
         response = self._client.get_item(
             TableName=self.table_name,
-            Key={"pk": {"S": f"TXN#{transaction_id}"}, "sk": {"S": TXN_SK}},
+            Key={"pk": {"S": self.transaction_key(transaction_id)}, "sk": {"S": TXN_SK}},
             ConsistentRead=True,
         )
         return from_item(response.get("Item"))
@@ -269,7 +315,7 @@ class Ledger:
                     "TableName": table,
                     "Item": to_item(
                         {
-                            "pk": f"TXN#{transaction_id}",
+                            "pk": self.transaction_key(transaction_id),
                             "sk": TXN_SK,
                             "transactionId": transaction_id,
                             "postings": [{"account": c.account, "amount": c.amount} for c in changes],
@@ -283,7 +329,7 @@ class Ledger:
             }
         ]
         for change in changes:
-            key = {"pk": {"S": f"ACCOUNT#{change.account}"}, "sk": {"S": BALANCE_SK}}
+            key = {"pk": {"S": self.account_key(change.account)}, "sk": {"S": BALANCE_SK}}
             if change.balance_after is not None:
                 version = current[change.account][1]
                 update: dict[str, Any] = {
@@ -327,7 +373,7 @@ class Ledger:
                         "TableName": table,
                         "Item": to_item(
                             {
-                                "pk": f"ACCOUNT#{change.account}",
+                                "pk": self.account_key(change.account),
                                 "sk": f"ENTRY#{created_at}#{transaction_id}",
                                 "transactionId": transaction_id,
                                 "amount": change.amount,
@@ -401,13 +447,13 @@ def _merge_and_check(postings: list[Posting]) -> dict[str, int]:
     return nonzero
 
 
-def _start_key(cursor: str, account: str) -> dict[str, Any]:
+def _start_key(cursor: str, account_key: str) -> dict[str, Any]:
     """The cursor's key, provided it points into this account's history and nowhere else."""
     key = decode_cursor(cursor)
     sort_key = key.get("sk")
     if (
         set(key) != {"pk", "sk"}
-        or key["pk"] != {"S": f"ACCOUNT#{account}"}
+        or key["pk"] != {"S": account_key}
         or not isinstance(sort_key, dict)
         or set(sort_key) != {"S"}
         or not isinstance(sort_key["S"], str)
@@ -417,13 +463,13 @@ def _start_key(cursor: str, account: str) -> dict[str, Any]:
     return key
 
 
-def _entry_view(item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "transactionId": item["transactionId"],
-        "amount": item["amount"],
-        "balanceBefore": item.get("balanceBefore"),
-        "balanceAfter": item.get("balanceAfter"),
-        "description": item.get("description", ""),
-        "kind": item.get("kind"),
-        "createdAt": item["createdAt"],
-    }
+def _entry(item: dict[str, Any]) -> LedgerEntry:
+    return LedgerEntry(
+        transaction_id=item["transactionId"],
+        amount=item["amount"],
+        balance_before=item.get("balanceBefore"),
+        balance_after=item.get("balanceAfter"),
+        description=item.get("description", ""),
+        kind=item.get("kind"),
+        created_at=item["createdAt"],
+    )

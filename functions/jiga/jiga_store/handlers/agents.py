@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Depends, Request
 from pydantic import ValidationError
 
 from jiga_store import dependencies
+from jiga_store.identity import jiga_app
 from jiga_store.logic import agents as logic
 from jiga_store.models.api import (
     AgentConfiguration,
@@ -16,10 +17,10 @@ from jiga_store.models.api import (
     PublishResponse,
     UpdateConfigResponse,
 )
-from jiga_store.settings import API_NAME, get_jiga_settings
-from shared.app import create_app, lambda_handler
+from jiga_store.settings import get_jiga_settings
+from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
-from shared.errors import JIGA_STYLE, InvalidInput, PayloadTooLarge, Unprocessable
+from shared.errors import InvalidInput, PayloadTooLarge, Unprocessable
 from shared.idempotency import respond_idempotently
 
 router = APIRouter(prefix="/api/v1/agents")
@@ -109,5 +110,5 @@ def publish(
     return respond_idempotently(request, caller.user_id, body.model_dump(mode="json"), run)
 
 
-app = create_app(API_NAME, JIGA_STYLE, [router])
+app = jiga_app(router)
 handler = lambda_handler(app)

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import Response
 
 from jiga_store import dependencies
-from jiga_store.settings import API_NAME
-from shared.app import create_app, lambda_handler
+from jiga_store.identity import jiga_app
+from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
-from shared.errors import JIGA_STYLE, InvalidInput, utc_now_iso
+from shared.errors import InvalidInput, utc_now_iso
 from shared.events import format_sse
 
 router = APIRouter(prefix="/api/v1/events")
@@ -62,5 +62,5 @@ def stream(
     return Response(content=format_sse(events), media_type="text/event-stream", headers={"X-Accel-Buffering": "no"})
 
 
-app = create_app(API_NAME, JIGA_STYLE, [router])
+app = jiga_app(router)
 handler = lambda_handler(app)

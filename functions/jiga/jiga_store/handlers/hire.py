@@ -9,13 +9,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 
 from jiga_store import dependencies
+from jiga_store.identity import jiga_app
 from jiga_store.logic.availability import availability_at
 from jiga_store.logic.sessions import hire_agent
 from jiga_store.models.api import HireRequest, HireResponse
-from jiga_store.settings import API_NAME
-from shared.app import create_app, lambda_handler
+from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
-from shared.errors import JIGA_STYLE
 from shared.idempotency import respond_idempotently
 
 router = APIRouter(prefix="/api/v1/marketplace")
@@ -42,5 +41,5 @@ def hire(listingId: str, body: HireRequest, request: Request, caller: Principal 
     return respond_idempotently(request, caller.user_id, body.model_dump(mode="json"), run)
 
 
-app = create_app(API_NAME, JIGA_STYLE, [router])
+app = jiga_app(router)
 handler = lambda_handler(app)

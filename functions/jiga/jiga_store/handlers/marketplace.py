@@ -19,12 +19,12 @@ from pydantic import ValidationError
 from starlette.datastructures import QueryParams
 
 from jiga_store import dependencies
+from jiga_store.identity import jiga_app
 from jiga_store.logic import marketplace as logic
 from jiga_store.models.api import SEARCH_LIST_FIELDS, SearchParams, SearchResponse
-from jiga_store.settings import API_NAME, get_jiga_settings
-from shared.app import create_app, lambda_handler
+from jiga_store.settings import get_jiga_settings
+from shared.app import lambda_handler
 from shared.auth import Principal, optional_principal
-from shared.errors import JIGA_STYLE
 
 router = APIRouter(prefix="/api/v1/marketplace")
 
@@ -57,5 +57,5 @@ def search(request: Request, caller: Principal | None = Depends(optional_princip
     return JSONResponse(found)
 
 
-app = create_app(API_NAME, JIGA_STYLE, [router])
+app = jiga_app(router)
 handler = lambda_handler(app)

@@ -15,11 +15,13 @@ from typing import Any
 
 from jiga_store import dependencies
 from jiga_store.dal.sessions import ACTIVE
+from jiga_store.identity import token_policy
 from jiga_store.logic.live import error_message, handle_client_message
 from jiga_store.settings import API_NAME, get_jiga_settings
-from shared import auth, websocket
+from shared import websocket
 from shared.errors import DomainError
 from shared.observability import logger
+from shared.tokens import SESSION
 
 
 def _connect(event: dict[str, Any], connection_id: str) -> dict[str, Any]:
@@ -30,7 +32,7 @@ def _connect(event: dict[str, Any], connection_id: str) -> dict[str, Any]:
     if not token:
         return {"statusCode": 401, "body": "Missing session token"}
     try:
-        claims = auth.decode_token(token, API_NAME, auth.SESSION)
+        claims = token_policy().verify(token, SESSION)
     except DomainError as error:
         return {"statusCode": 401, "body": error.message}
     session_id = claims.get("sid")

@@ -5,12 +5,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 
 from jiga_store import dependencies
+from jiga_store.identity import jiga_app
 from jiga_store.logic.sessions import start_session, visible_session
 from jiga_store.models.api import SessionResponse, StartSessionRequest, StartSessionResponse
-from jiga_store.settings import API_NAME
-from shared.app import create_app, lambda_handler
+from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
-from shared.errors import JIGA_STYLE
 from shared.idempotency import respond_idempotently
 
 router = APIRouter(prefix="/api/v1/sessions")
@@ -36,5 +35,5 @@ def get_session(sessionId: str, caller: Principal = Depends(current_principal)) 
     return visible_session(dependencies.session_services(), sessionId, caller.user_id)
 
 
-app = create_app(API_NAME, JIGA_STYLE, [router])
+app = jiga_app(router)
 handler = lambda_handler(app)

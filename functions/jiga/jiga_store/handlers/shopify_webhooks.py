@@ -14,10 +14,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
 from jiga_store import dependencies
+from jiga_store.identity import jiga_app
 from jiga_store.logic import shopify
 from jiga_store.settings import API_NAME
-from shared.app import create_app, lambda_handler
-from shared.errors import JIGA_STYLE, InvalidInput, Unauthorized
+from shared.app import lambda_handler
+from shared.errors import InvalidInput, Unauthorized
 from shared.observability import logger
 
 router = APIRouter()
@@ -56,5 +57,5 @@ def process_delivery(body: bytes, headers: Headers) -> dict[str, Any]:
     return result
 
 
-app = create_app(API_NAME, JIGA_STYLE, [router])
+app = jiga_app(router)
 handler = lambda_handler(app)

@@ -10,12 +10,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Request
 
 from jiga_store import dependencies
+from jiga_store.identity import jiga_app
 from jiga_store.logic import purchases, transfers
 from jiga_store.models.api import PurchaseRequest, PurchaseResponse, TransferRequest, TransferResponse
-from jiga_store.settings import API_NAME, get_jiga_settings
-from shared.app import create_app, lambda_handler
+from jiga_store.settings import get_jiga_settings
+from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
-from shared.errors import JIGA_STYLE, NotFound
+from shared.errors import NotFound
 from shared.idempotency import respond_idempotently
 
 router = APIRouter(prefix="/api/v1/transactions")
@@ -72,5 +73,5 @@ def get_transaction(
     return transfers.visible_transfer(dependencies.ledger(), transactionId, caller.user_id)
 
 
-app = create_app(API_NAME, JIGA_STYLE, [router])
+app = jiga_app(router)
 handler = lambda_handler(app)

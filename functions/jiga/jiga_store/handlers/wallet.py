@@ -5,16 +5,29 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from jiga_store import dependencies
+from jiga_store.identity import jiga_app
 from jiga_store.logic.agents import grant_dofs
 from jiga_store.models.api import GrantRequest, GrantResponse, WalletResponse
-from jiga_store.settings import API_NAME, DOF
-from shared.app import create_app, lambda_handler
+from jiga_store.settings import DOF
+from shared.app import lambda_handler
 from shared.auth import Principal, current_principal, require_role
-from shared.errors import JIGA_STYLE, NotFound
+from shared.errors import NotFound
 from shared.idempotency import respond_idempotently
-from shared.ledger import user_account
+from shared.ledger import LedgerEntry, user_account
 
 router = APIRouter(prefix="/api/v1")
+
+
+def entry_view(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "transactionId": entry.transaction_id,
+        "amount": entry.amount,
+        "balanceBefore": entry.balance_before,
+        "balanceAfter": entry.balance_after,
+        "description": entry.description,
+        "kind": entry.kind,
+        "createdAt": entry.created_at,
+    }
 
 
 @router.get("/wallet", response_model=WalletResponse)
@@ -28,7 +41,7 @@ def get_wallet(
         "userId": caller.user_id,
         "balance": balance,
         "currency": DOF,
-        "history": page.items,
+        "history": [entry_view(entry) for entry in page.items],
         "pagination": {"limit": limit, "nextCursor": page.next_cursor, "hasMore": page.next_cursor is not None},
     }
 
@@ -51,5 +64,5 @@ def grant(body: GrantRequest, request: Request, operator: Principal = Depends(re
     return respond_idempotently(request, operator.user_id, body.model_dump(mode="json"), run)
 
 
-app = create_app(API_NAME, JIGA_STYLE, [router])
+app = jiga_app(router)
 handler = lambda_handler(app)

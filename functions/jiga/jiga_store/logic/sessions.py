@@ -22,11 +22,11 @@ from jiga_store.logic import hire as rules
 from jiga_store.logic.agents import MIN_HOURLY, not_found, not_owner
 from jiga_store.logic.messages import session_ended
 from jiga_store.settings import API_NAME, DOF
-from shared import auth
 from shared.errors import Forbidden, InvalidInput, NotFound, ServiceUnavailable, utc_now_iso
 from shared.events import EventLog
 from shared.ledger import Ledger, Posting, escrow_account, system_account, user_account
 from shared.observability import logger
+from shared.tokens import SESSION, TokenPolicy
 
 TRIAL_MINUTES = 5
 ACHIEVEMENT_THRESHOLDS = {1: "first_hire", 5: "experience_specialist"}
@@ -48,6 +48,7 @@ class SessionServices:
     notify: Callable[[str, dict[str, Any]], int]  # push a message to every socket of a session
     # count a finished hire in the listing's stats; idempotent per outcome id (the session id)
     record_hire_outcome: Callable[..., bool]
+    tokens: TokenPolicy  # signs the session tokens the live WebSocket accepts
 
 
 def session_not_found(session_id: str) -> NotFound:
@@ -62,17 +63,16 @@ def _parse(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def session_token(session: dict[str, Any], now: datetime) -> str:
+def session_token(services: "SessionServices", session: dict[str, Any], now: datetime) -> str:
     ttl = int((_parse(session["expiresAt"]) - now).total_seconds()) + rules.SETTLEMENT_GRACE_SECONDS
-    return auth.issue_token(
-        session["userId"], API_NAME, auth.SESSION, ttl_seconds=max(ttl, 60), extra={"sid": session["sessionId"]}
-    )
+    token, _ = services.tokens.issue({"sub": session["userId"], "sid": session["sessionId"]}, SESSION, max(ttl, 60))
+    return token
 
 
 def connection_info(services: SessionServices, session: dict[str, Any], now: datetime) -> dict[str, Any]:
     return {
         "websocketUrl": f"{services.websocket_url}?sessionId={session['sessionId']}",
-        "token": session_token(session, now),
+        "token": session_token(services, session, now),
         "protocols": ["ws", "wss"],
     }
 
@@ -215,7 +215,7 @@ def hire_agent(
             "dofAmount": allocation,
             "distribution": {"owner": projected.owner, "platform": projected.platform, "creator": projected.creator},
         },
-        "accessToken": session_token(session, now),
+        "accessToken": session_token(services, session, now),
         "sessionUrl": connection_info(services, session, now)["websocketUrl"],
     }
 
