@@ -135,6 +135,10 @@ class LambdaContext:
 
 
 def _route_pattern(path: str) -> tuple[re.Pattern, tuple[int, int]]:
+    """A route's path as a regex, and how specific it is: literal segments beat parameters, which
+    beat greedy ``{proxy+}``; ``$default`` takes what no other route of the API takes."""
+    if path == "$default":
+        return re.compile(".*"), (-2, 0)
     parts = []
     literal = 0
     greedy = 0
@@ -847,7 +851,7 @@ def http_api_event(
     for name, value in parse_qsl(raw_query, keep_blank_values=True):
         query[name] = f"{query[name]},{value}" if name in query else value
     now = datetime.now(UTC)
-    route_key = f"{route.method} {route.path}"
+    route_key = "$default" if route.path == "$default" else f"{route.method} {route.path}"
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route_key,

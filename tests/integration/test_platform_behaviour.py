@@ -15,10 +15,22 @@ def test_every_response_has_request_id_security_and_rate_limit_headers(jiga):
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
-def test_unknown_route_is_api_gateway_404(jiga):
+def test_an_unknown_route_is_a_404_in_the_envelope_with_every_header(jiga):
     response = jiga.client.get("/api/v1/nothing-here")
     assert response.status_code == 404
-    assert response.json() == {"message": "Not Found"}
+    assert response.json()["error"]["code"] == "NOT_FOUND"
+    assert response.json()["error"]["requestId"] == response.headers["x-request-id"]
+    assert "x-ratelimit-limit" in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_method_the_path_does_not_serve_is_a_405_with_allow(jiga):
+    user = jiga.register()
+    response = jiga.client.delete("/api/v1/agents/agt_123", headers=user.headers)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert jiga.client.put("/api/v1/wallet").headers["allow"] == "GET, HEAD"
 
 
 def test_malformed_json_is_400_not_500(jiga):

@@ -18,10 +18,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared import auth
-from shared.errors import DomainError, ErrorStyle, PayloadTooLarge, RateLimited
+from shared.errors import DomainError, ErrorStyle, InvalidInput, PayloadTooLarge, RateLimited
 from shared.observability import count, log_exception, logger, metrics, tracer
 from shared.ratelimit import check_rate_limit
 from shared.settings import get_settings
+from shared.storable import json_body_problem
 
 MAX_BODY_BYTES = 1024 * 1024
 SECURITY_HEADERS = [
@@ -93,6 +94,18 @@ class PlatformMiddleware:
                 await self._reject(send, error, request_id, extra_headers)
                 return
 
+        if scope.get("method") in ("POST", "PUT", "PATCH", "DELETE"):
+            body = await _read_body(receive)
+            if len(body) > MAX_BODY_BYTES:  # a chunked body declares no length
+                await self._reject(send, PayloadTooLarge("Request body exceeds 1 MiB"), request_id, extra_headers)
+                return
+            content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+            problem = json_body_problem(body) if b"json" in content_type.lower() else None
+            if problem is not None:
+                await self._reject(send, InvalidInput(problem), request_id, extra_headers)
+                return
+            receive = _replay(body)
+
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = list(message.get("headers", [])) + extra_headers
@@ -133,6 +146,35 @@ class PlatformMiddleware:
 
 def _now() -> int:
     return int(time.time())
+
+
+async def _read_body(receive: Callable) -> bytes:
+    chunks = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        if not message.get("more_body") or size > MAX_BODY_BYTES:
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Callable:
+    """A receive callable that hands the already read body to the app once, then waits as ASGI expects."""
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
 
 
 def _validation_details(error: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
