@@ -108,3 +108,22 @@ def test_wallet_history_pages_with_a_cursor(jiga):
     assert second["balance"] == 300
     tampered = jiga.client.get("/api/v1/wallet", params={"cursor": "%%%"}, headers=user.headers)
     assert tampered.status_code == 400
+
+
+def test_a_burst_limit_refuses_within_one_second_and_categories_count_apart(runtime):
+    from shared.ratelimit import RateLimit, check_rate_limit
+
+    table = runtime.physical_id("RateLimitTable")
+    moment = 1_800_000_000.2  # one second inside one window
+    writes = RateLimit(per_minute=30, burst=2, category="writes")
+    decisions = [check_rate_limit(table, "test", "user:u1", writes, now=moment) for _ in range(3)]
+    assert [d.allowed for d in decisions] == [True, True, False]
+    assert decisions[2].retry_after == 1  # a burst clears within the second
+    # the next second has its own burst allowance, within the same minute
+    assert check_rate_limit(table, "test", "user:u1", writes, now=moment + 1).allowed
+    # another category keeps its own counters
+    reads = RateLimit(per_minute=1, category="reads")
+    assert check_rate_limit(table, "test", "user:u1", reads, now=moment).allowed
+    refused = check_rate_limit(table, "test", "user:u1", reads, now=moment)
+    assert not refused.allowed
+    assert refused.retry_after == refused.reset_at - int(moment)

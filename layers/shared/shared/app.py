@@ -7,7 +7,6 @@ headers, CORS from configuration, a body-size limit, and the DynamoDB-backed rat
 """
 
 import json
-import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -20,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shared import auth
 from shared.errors import DomainError, ErrorStyle, InvalidInput, PayloadTooLarge, RateLimited
 from shared.observability import count, log_exception, logger, metrics, tracer
-from shared.ratelimit import check_rate_limit
+from shared.ratelimit import RateLimit, RateLimitRule, check_rate_limit
 from shared.settings import get_settings
 from shared.storable import json_body_problem
 
@@ -57,7 +56,7 @@ class PlatformMiddleware:
         app: Any,
         api_name: str,
         style: ErrorStyle,
-        rate_limit: Callable[[], int],
+        rate_limit: RateLimitRule,
         authenticate: auth.Authenticator | None,
     ):
         self.app = app
@@ -80,19 +79,28 @@ class PlatformMiddleware:
             await self._reject(send, PayloadTooLarge("Request body exceeds 1 MiB"), request_id, extra_headers)
             return
 
-        decision = None
-        limit = self.rate_limit()
-        if limit > 0 and scope.get("method") != "OPTIONS":
-            decision = check_rate_limit(get_settings().rate_limit_table, self.api_name, self._caller(scope), limit)
-            extra_headers += decision.headers()
-            if not decision.allowed:
-                extra_headers.append((b"retry-after", str(max(decision.reset_at - _now(), 1)).encode()))
-                error = RateLimited(
-                    f"Rate limit of {limit} requests per minute exceeded",
-                    {"limit": limit, "resetAt": decision.reset_at},
-                )
-                await self._reject(send, error, request_id, extra_headers)
-                return
+        if scope.get("method") != "OPTIONS":
+            principal = self._principal(scope)
+            limit = self.rate_limit(principal)
+            if limit is not None and limit.per_minute > 0:
+                caller = f"user:{principal.user_id}" if principal else f"ip:{_source_ip(scope)}"
+                decision = check_rate_limit(get_settings().rate_limit_table, self.api_name, caller, limit)
+                extra_headers += decision.headers()
+                if not decision.allowed:
+                    extra_headers.append((b"retry-after", str(decision.retry_after).encode()))
+                    error = RateLimited(
+                        f"Rate limit of {limit.per_minute} requests per minute exceeded"
+                        if decision.remaining < 0
+                        else f"More than {limit.burst} requests in one second",
+                        {
+                            "limit": limit.per_minute,
+                            "remaining": 0,
+                            "resetAt": decision.reset_at,
+                            "retryAfter": decision.retry_after,
+                        },
+                    )
+                    await self._reject(send, error, request_id, extra_headers)
+                    return
 
         if scope.get("method") in ("POST", "PUT", "PATCH", "DELETE"):
             body = await _read_body(receive)
@@ -119,17 +127,19 @@ class PlatformMiddleware:
 
         await self.app(scope, receive, send_with_headers)
 
-    def _caller(self, scope: dict[str, Any]) -> str:
-        request = Request(scope)
-        token = auth.bearer_token(request)
-        if token and self.authenticate is not None:
-            try:
-                principal = self.authenticate(token)
-                scope.setdefault("state", {})["principal"] = principal  # verified once per request
-                return f"user:{principal.user_id}"
-            except Exception:  # any token problem (or a function without the key) counts by IP
-                logger(self.api_name).debug("Rate limiting by source IP: bearer token not usable")
-        return f"ip:{_source_ip(scope)}"
+    def _principal(self, scope: dict[str, Any]) -> auth.Principal | None:
+        """The verified caller for rate limiting (kept for the route, so a token is verified once);
+        None for an anonymous caller or a token that does not verify (the route answers that)."""
+        token = auth.bearer_token(Request(scope))
+        if not token or self.authenticate is None:
+            return None
+        try:
+            principal = self.authenticate(token)
+        except Exception:  # any token problem (or a function without the key) counts by IP
+            logger(self.api_name).debug("Rate limiting by source IP: bearer token not usable")
+            return None
+        scope.setdefault("state", {})["principal"] = principal
+        return principal
 
     async def _reject(self, send: Callable, error: DomainError, request_id: str, headers: list) -> None:
         status, body = self.style.body(error, request_id)
@@ -144,8 +154,8 @@ class PlatformMiddleware:
         await send({"type": "http.response.body", "body": payload})
 
 
-def _now() -> int:
-    return int(time.time())
+def _default_rate_limit(_principal: auth.Principal | None) -> RateLimit:
+    return RateLimit(get_settings().rate_limit_per_minute)
 
 
 async def _read_body(receive: Callable) -> bytes:
@@ -192,11 +202,13 @@ def create_app(
     api_name: str,
     style: ErrorStyle,
     routers: Iterable[APIRouter],
-    rate_limit_per_minute: Callable[[], int] | None = None,
+    rate_limit: RateLimitRule | None = None,
     authenticate: auth.Authenticator | None = None,
 ) -> FastAPI:
     """One FastAPI app per endpoint group. ``authenticate`` turns a bearer token into a Principal
-    with the API's own token policy (see shared.auth); without it the app accepts no tokens."""
+    with the API's own token policy (see shared.auth); without it the app accepts no tokens.
+    ``rate_limit`` maps the caller (a Principal or None) to its ``RateLimit``; by default every
+    caller gets ``RATE_LIMIT_PER_MINUTE`` in one category for the whole API."""
     # Every error is in the API's envelope, so that is what the OpenAPI document says (this also
     # replaces FastAPI's default 422 schema, a shape this platform never returns).
     errors = {"model": style.envelope, "description": "Error, in the API's envelope"} if style.envelope else None
@@ -245,9 +257,7 @@ def create_app(
         return render(request, failure)
 
     settings = get_settings()
-    wrapped: Any = PlatformMiddleware(
-        app, api_name, style, rate_limit_per_minute or (lambda: get_settings().rate_limit_per_minute), authenticate
-    )
+    wrapped: Any = PlatformMiddleware(app, api_name, style, rate_limit or _default_rate_limit, authenticate)
     if settings.cors_origins:
         from starlette.middleware.cors import CORSMiddleware
 
