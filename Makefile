@@ -18,7 +18,7 @@ help:
 	@echo "make openapi   regenerate docs/openapi/*.json from the code (a test fails when they drift)"
 	@echo "make build     sam build (no Docker needed)"
 
-$(VENV)/.installed: requirements-dev.txt layers/shared/requirements.txt
+$(VENV)/.installed: requirements-dev.txt requirements-gate.txt layers/shared/requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
 	  echo "Python $(PYTHON_VERSION) was not found on PATH or under ~/.pyenv/versions."; \
 	  echo "Install it (for example: pyenv install $(PYTHON_VERSION)) or run: make PYTHON=/path/to/python$(PYTHON_VERSION) ..."; \
@@ -26,6 +26,7 @@ $(VENV)/.installed: requirements-dev.txt layers/shared/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-gate.txt
 	touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt
