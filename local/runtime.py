@@ -633,9 +633,11 @@ class LocalRuntime:
         if method.upper() != "OPTIONS" or "access-control-request-method" not in lowered:
             return None
         cors = self.resource(api_id).resolved().get("CorsConfiguration") or {}
+        if not cors:
+            return None  # API Gateway routes the preflight like any request (to $default, if any)
         origin = lowered.get("origin", "")
         allowed = cors.get("AllowOrigins", [])
-        if not cors or (origin not in allowed and "*" not in allowed):
+        if origin not in allowed and "*" not in allowed:
             return 204, [], b""
         return (
             204,

@@ -158,11 +158,6 @@ def test_both_branches_of_fn_if_count_as_dependencies():
     assert cycle.resources == ("A", "B") and not truncated
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="template.yaml does not deploy yet: 11 circular dependencies through Globals, an alarm without "
-    "an action and unqualified invocations of aliased functions (issue 6, fixed by the nested-stack restructure)",
-)
 def test_the_project_template_passes_the_gate():
     report = run(REPOSITORY / "template.yaml")
     assert report.passed, report.render()

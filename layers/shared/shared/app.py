@@ -259,18 +259,35 @@ def create_app(
     settings = get_settings()
     wrapped: Any = PlatformMiddleware(app, api_name, style, rate_limit or _default_rate_limit, authenticate)
     if settings.cors_origins:
-        from starlette.middleware.cors import CORSMiddleware
-
-        wrapped = CORSMiddleware(
-            wrapped,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
-            expose_headers=["X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"],
-            max_age=600,
-        )
+        wrapped = _cors(wrapped, settings.cors_origins)
     app.state.asgi = wrapped
     return app
+
+
+def _cors(app: Any, origins: list[str]) -> Any:
+    """CORS in the app rather than in API Gateway's ``CorsConfiguration`` (whose SAM transform
+    cannot take the origins from a parameter): preflights reach the API's ``$default`` route and
+    are answered here as API Gateway would, 204 with the CORS headers for an allowed origin and
+    204 without them otherwise."""
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.responses import Response
+
+    class PreflightAs204(CORSMiddleware):
+        def preflight_response(self, request_headers: Any) -> Response:
+            answer = super().preflight_response(request_headers)
+            if answer.status_code != 200:
+                return Response(status_code=204)
+            headers = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-length", "content-type")}
+            return Response(status_code=204, headers=headers)
+
+    return PreflightAs204(
+        app,
+        allow_origins=origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID", "X-Request-Id"],
+        expose_headers=["X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"],
+        max_age=600,
+    )
 
 
 def lambda_handler(app: FastAPI) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
