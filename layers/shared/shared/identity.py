@@ -45,7 +45,10 @@ class UserDirectory:
         roles: list[str] | None = None,
         profile: Mapping[str, Any] | None = None,
         user_id: str | None = None,
+        extra_writes: list[dict[str, Any]] | None = None,
     ) -> dict:
+        """Register a user; ``extra_writes`` (TransactWriteItems entries) commit in the same
+        transaction, so records that must exist with the user (a membership) are never half-written."""
         email = normalise_email(email)
         user = {
             **dict(profile or {}),
@@ -80,11 +83,15 @@ class UserDirectory:
                             "ConditionExpression": "attribute_not_exists(pk)",
                         }
                     },
+                    *(extra_writes or []),
                 ]
             )
         except ClientError as error:
-            if "ConditionalCheckFailed" in cancellation_codes(error):
+            codes = cancellation_codes(error)
+            if codes[:1] == ["ConditionalCheckFailed"] or (not extra_writes and "ConditionalCheckFailed" in codes):
                 raise EmailTaken("An account with this email already exists") from error
+            if "ConditionalCheckFailed" in codes:
+                raise Conflict("A record this registration writes already exists or changed") from error
             raise
         return user
 
