@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared import auth
 from shared.errors import DomainError, ErrorStyle, InvalidInput, PayloadTooLarge, RateLimited
-from shared.observability import count, log_exception, logger, metrics, tracer
+from shared.observability import count, log_exception, logger, metrics
 from shared.ratelimit import RateLimit, RateLimitRule, check_rate_limit
 from shared.settings import get_settings
 from shared.storable import json_body_problem
@@ -299,7 +299,6 @@ def lambda_handler(app: FastAPI) -> Callable[[dict[str, Any], Any], dict[str, An
     adapter = Mangum(app.state.asgi, lifespan="off")
 
     @logger(service).inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-    @tracer(service).capture_lambda_handler(capture_response=False)
     @metrics(service).log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return adapter(event, context)
