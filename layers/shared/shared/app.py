@@ -5,7 +5,7 @@
 asks for it) on every response and in every log line, security headers, CORS from configuration,
 a body-size limit, the DynamoDB-backed rate limiter and, when a caller's ``RateLimit`` sets
 ``concurrent``, a cap on that caller's requests in flight (``shared.concurrency``).
-``lambda_handler`` wraps the app in Mangum with Powertools Logger, Tracer and Metrics.
+``lambda_handler`` wraps the app in Mangum with Powertools Logger and Metrics.
 """
 
 import inspect
