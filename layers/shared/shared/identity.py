@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 from shared import aws, passwords
 from shared.dynamo import cancellation_codes, from_item, to_item
 from shared.errors import Conflict, Unauthorized, utc_now_iso
+from shared.ledger import ExtraWrite
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
@@ -45,10 +46,12 @@ class UserDirectory:
         roles: list[str] | None = None,
         profile: Mapping[str, Any] | None = None,
         user_id: str | None = None,
-        extra_writes: list[dict[str, Any]] | None = None,
+        extra_writes: list[ExtraWrite] | None = None,
     ) -> dict:
-        """Register a user; ``extra_writes`` (TransactWriteItems entries) commit in the same
-        transaction, so records that must exist with the user (a membership) are never half-written."""
+        """Create a user, claiming the email exactly once. ``extra_writes`` commit in the same
+        transaction (a unique username claimed with the email); a failed condition of one raises
+        its own error, checked before the email's."""
+        extra_writes = extra_writes or []
         email = normalise_email(email)
         user = {
             **dict(profile or {}),
@@ -83,15 +86,16 @@ class UserDirectory:
                             "ConditionExpression": "attribute_not_exists(pk)",
                         }
                     },
-                    *(extra_writes or []),
+                    *(write.operation for write in extra_writes),
                 ]
             )
         except ClientError as error:
             codes = cancellation_codes(error)
-            if codes[:1] == ["ConditionalCheckFailed"] or (not extra_writes and "ConditionalCheckFailed" in codes):
-                raise EmailTaken("An account with this email already exists") from error
+            for code, write in zip(codes[2:], extra_writes, strict=False):
+                if code == "ConditionalCheckFailed":
+                    raise write.on_condition_failure() from error
             if "ConditionalCheckFailed" in codes:
-                raise Conflict("A record this registration writes already exists or changed") from error
+                raise EmailTaken("An account with this email already exists") from error
             raise
         return user
 

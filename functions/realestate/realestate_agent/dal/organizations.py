@@ -15,8 +15,9 @@ from botocore.exceptions import ClientError
 
 from shared import aws
 from shared.dynamo import cancellation_codes, from_item, to_item, to_value
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound, Unauthorized
 from shared.identity import UserDirectory
+from shared.ledger import ExtraWrite
 
 
 def _key(pk: str, sk: str) -> dict[str, Any]:
@@ -170,9 +171,18 @@ class OrganizationRepository:
         key = _key(f"INVITE#{token_hash}", "INVITE")
         return from_item(aws.dynamodb().get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item"))
 
-    def accept_writes(self, invitation: dict[str, Any], token_hash: str, member: dict[str, Any]) -> list[dict[str, Any]]:
+    def registration_writes(self, organization: dict[str, Any], member: dict[str, Any]) -> list[ExtraWrite]:
+        """What registering commits with the first admin: the organisation and the membership."""
+        clash = lambda: Conflict("The organisation could not be created; retry")  # noqa: E731 - raised by the directory
+        return [
+            ExtraWrite(self.organization_put(organization), clash),
+            ExtraWrite(self.member_put(organization["id"], member), clash),
+        ]
+
+    def accept_writes(self, invitation: dict[str, Any], token_hash: str, member: dict[str, Any]) -> list[ExtraWrite]:
         """What accepting commits with the new user: the membership; the invitation is used up."""
         organization_id = invitation["organizationId"]
+        used = lambda: Unauthorized("This invitation was already used")  # noqa: E731 - raised by the directory
         writes = [
             self.member_put(organization_id, member),
             {
@@ -186,7 +196,7 @@ class OrganizationRepository:
         ]
         if member["role"] == "admin":
             writes.append(self._admin_count_update(organization_id, 1))
-        return writes
+        return [ExtraWrite(write, used) for write in writes]
 
     # -- helpers -------------------------------------------------------------------------------------
     def _query(self, organization_id: str, prefix: str) -> list[dict[str, Any]]:

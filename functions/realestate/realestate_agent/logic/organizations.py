@@ -82,7 +82,7 @@ def register(repo: OrganizationRepository, email: str, password: str, name: str,
         roles=["admin"],
         profile={"organizationId": organization_id},
         user_id=user_id,
-        extra_writes=[repo.organization_put(organization), repo.member_put(organization_id, member)],
+        extra_writes=repo.registration_writes(organization, member),
     )
     return user_view(user_id, email, name, organization_id, "admin")
 
