@@ -72,3 +72,39 @@ def shopify_secret(runtime) -> str:
 def shopify(jiga_client, shopify_secret) -> ShopifyDriver:
     """Signed Shopify webhook deliveries to the JIGA API."""
     return ShopifyDriver(jiga_client, shopify_secret)
+
+
+@pytest.fixture(scope="session")
+def realestate_queues(runtime) -> dict[str, str]:
+    """The Real Estate queues and bucket (tests/support/realestate.py), with the spec's rate limits
+    lifted for the suite (their own test sets them back): URLs by logical id."""
+    from tests.support.realestate import ensure_async_resources
+
+    runtime.reconfigure(
+        RealEstateRateLimitPerMinute="1000000",
+        RealEstateUploadRateLimitPerMinute="1000000",
+        RealEstateHealthRateLimitPerMinute="1000000",
+    )
+    return ensure_async_resources(runtime)
+
+
+@pytest.fixture(scope="session")
+def realestate_client(runtime, realestate_queues):
+    with runtime.client("RealEstateHttpApi") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def realestate_pump(runtime, realestate_queues):
+    """Runs the document and webhook workers over their queues (as Lambda's SQS sources do)."""
+    from tests.support.realestate import queue_pump
+
+    return queue_pump(runtime, realestate_queues)
+
+
+@pytest.fixture(scope="session")
+def realestate(realestate_client, realestate_pump):
+    """Given/When/Then helpers for the Real Estate API (organisations, agents, documents...)."""
+    from tests.support.realestate import RealEstateDriver
+
+    return RealEstateDriver(realestate_client, realestate_pump)

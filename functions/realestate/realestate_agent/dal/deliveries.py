@@ -90,8 +90,13 @@ class DeliveryRepository:
             ExpressionAttributeValues=values,
         )
 
-    def mark(self, delivery: dict[str, Any], status: str, now: str, only_from: tuple[str, ...]) -> bool:
+    def mark(
+        self, delivery: dict[str, Any], status: str, now: str, only_from: tuple[str, ...], stuck_before: str
+    ) -> bool:
+        """Move to ``status`` from one of ``only_from``, or from a pending delivery that has had no
+        scheduled attempt since ``stuck_before`` (it was never queued)."""
         allowed = " OR ".join(f"#status = :from{i}" for i in range(len(only_from)))
+        allowed += " OR (#status = :pending AND attribute_not_exists(nextAttemptAt) AND updatedAt < :stuck)"
         try:
             aws.dynamodb().update_item(
                 TableName=self.table,
@@ -104,6 +109,8 @@ class DeliveryRepository:
                     ":now": to_value(now),
                     ":zero": to_value(0),
                     ":one": to_value(1),
+                    ":pending": to_value("pending"),
+                    ":stuck": to_value(stuck_before),
                     **{f":from{i}": to_value(s) for i, s in enumerate(only_from)},
                 },
             )

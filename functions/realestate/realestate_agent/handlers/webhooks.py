@@ -1,5 +1,6 @@
 """An agent's webhook deliveries: the log, one delivery, and redelivery."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,6 +17,7 @@ from shared.app import lambda_handler
 from shared.errors import Conflict, NotFound, utc_now_iso
 
 router = APIRouter(prefix="/api/v1/agents")
+STUCK_MINUTES = 15  # a pending delivery without a next attempt for this long was never queued
 
 
 def delivery_view(delivery: dict[str, Any], with_payload: bool = False) -> dict[str, Any]:
@@ -68,7 +70,8 @@ def redeliver(
 ) -> Any:
     """Starts the attempts over with the same delivery id (receivers drop what they already have)."""
     delivery = _delivery(caller, agentId, deliveryId)
-    if not dependencies.deliveries().mark(delivery, "pending", utc_now_iso(), ("delivered", "failed", "cancelled")):
+    stuck_before = (datetime.now(UTC) - timedelta(minutes=STUCK_MINUTES)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if not dependencies.deliveries().mark(delivery, "pending", utc_now_iso(), ("delivered", "failed", "cancelled"), stuck_before):
         raise field_error(Conflict, "The delivery is still being attempted", "deliveryId", deliveryId)
     dependencies.webhook_jobs().send(events.job_of(delivery))
     return ok(request, {"delivery": delivery_view({**delivery, "status": "pending"}, with_payload=True)})

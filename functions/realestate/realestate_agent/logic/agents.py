@@ -28,7 +28,7 @@ from realestate_agent.errors import field_error
 from realestate_agent.access import Caller
 from realestate_agent.logic import webhooks
 from realestate_agent.models.api import CreateAgentRequest, UpdateAgentRequest, WebhookConfig
-from shared.errors import Conflict, NotFound, utc_now_iso
+from shared.errors import Conflict, NotFound, ServiceUnavailable, utc_now_iso
 
 MAX_AGENTS_PER_ORGANIZATION = 500
 SORTS = {"createdAt": "createdAt", "updatedAt": "updatedAt", "name": "nameLower"}
@@ -42,6 +42,7 @@ class AgentStore(Protocol):
     def set_status(
         self, organization_id: str, agent_id: str, status: str, reason: str | None, only_from: tuple[str, ...]
     ) -> bool: ...
+    def delete_item(self, organization_id: str, agent_id: str) -> None: ...
 
 
 class Sealer(Protocol):
@@ -133,7 +134,11 @@ def create_agent(
     if request.webhook is not None:
         agent["webhook"], secret = _webhook(request.webhook, caller.organization_id, agent_id, sealer, allow_local, None)
     store.create(agent)
-    jobs.send({"type": "agent.provision", "organizationId": caller.organization_id, "agentId": agent_id})
+    try:
+        jobs.send({"type": "agent.provision", "organizationId": caller.organization_id, "agentId": agent_id})
+    except Exception as error:  # nothing references the agent yet: take it back rather than strand it
+        store.delete_item(caller.organization_id, agent_id)
+        raise ServiceUnavailable("The agent could not be queued for setup; retry") from error
     return agent_view(agent, secret)
 
 
@@ -172,7 +177,11 @@ def delete_agent(store: AgentStore, jobs: Jobs, caller: Caller, agent_id: str) -
     agent = visible_agent(store, caller, agent_id, consistent=True)
     if not store.set_status(caller.organization_id, agent_id, "deleting", None, (agent["status"],)):
         raise not_found(agent_id)
-    jobs.send({"type": "agent.delete", "organizationId": caller.organization_id, "agentId": agent_id})
+    try:
+        jobs.send({"type": "agent.delete", "organizationId": caller.organization_id, "agentId": agent_id})
+    except Exception as error:  # the agent stays as it was rather than half-deleted
+        store.set_status(caller.organization_id, agent_id, agent["status"], agent.get("statusReason"), ("deleting",))
+        raise ServiceUnavailable("The agent could not be queued for deletion; retry") from error
 
 
 def list_agents(

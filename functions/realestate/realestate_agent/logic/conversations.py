@@ -119,7 +119,7 @@ def visible_conversation(services: ConversationServices, caller: Caller, convers
 
 def _queue(services: ConversationServices, delivery: dict[str, Any] | None) -> None:
     if delivery is not None:
-        services.webhook_jobs.send(events.job_of(delivery))
+        events.enqueue(services.webhook_jobs, [delivery])
 
 
 def start(services: ConversationServices, caller: Caller, request: StartConversationRequest) -> dict[str, Any]:

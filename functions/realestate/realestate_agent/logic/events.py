@@ -40,3 +40,17 @@ def plan_delivery(agent: dict[str, Any] | None, event: str, data: dict[str, Any]
 
 def job_of(delivery: dict[str, Any]) -> dict[str, Any]:
     return {"deliveryId": delivery["id"], "agentId": delivery["agentId"], "organizationId": delivery["organizationId"]}
+
+
+def enqueue(jobs: Any, deliveries: list[dict[str, Any]]) -> None:
+    """Queue committed deliveries. The change they belong to is already committed, so a queue
+    failure does not fail the request: the delivery stays ``pending`` without a next attempt and
+    ``POST .../redeliver`` sends it once it has been stuck for 15 minutes."""
+    from shared.observability import count, logger
+
+    for delivery in deliveries:
+        try:
+            jobs.send(job_of(delivery))
+        except Exception:
+            logger("realestate").exception("Could not queue a webhook delivery", extra={"deliveryId": delivery["id"]})
+            count("realestate", "WebhookEnqueueFailed")

@@ -119,8 +119,7 @@ def _commit_deliveries(services: LeadServices, deliveries: list[dict[str, Any]])
 
 
 def _queue(services: LeadServices, deliveries: list[dict[str, Any]]) -> None:
-    for delivery in deliveries:
-        services.webhook_jobs.send(events.job_of(delivery))
+    events.enqueue(services.webhook_jobs, deliveries)
 
 
 def create(services: LeadServices, caller: Caller, request: CreateLeadRequest) -> dict[str, Any]:

@@ -1,0 +1,299 @@
+"""A driver for the Real Estate API used by its integration tests and benchmarks, and the queue
+pump that runs its workers the way Lambda's SQS event source mappings do."""
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+API = "RealEstateHttpApi"
+BASE = "/api/v1"
+
+
+@dataclass
+class Staff:
+    user_id: str
+    organization_id: str
+    email: str
+    role: str
+    access_token: str
+    refresh_token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+def agent_payload(**overrides: Any) -> dict[str, Any]:
+    payload = {
+        "name": f"Downtown Expert {uuid.uuid4().hex[:6]}",
+        "settings": {
+            "tone": "Professional",
+            "systemPrompt": "You are a knowledgeable real estate agent specializing in downtown properties.",
+            "fallbackPrompt": "I apologize, but I need more information to help you with that.",
+            "maxTokens": 1000,
+            "temperature": 0.7,
+        },
+    }
+    payload.update(overrides)
+    return payload
+
+
+def lead_payload(conversation_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "contactInfo": {
+            "email": "john.doe@example.com",
+            "name": "John Doe",
+            "phone": "+1234567890",
+            "preferredContact": "email",
+        },
+        "source": {"channel": "web", "referrer": "https://your-website.com", "campaign": "downtown-properties-2024"},
+        "initialBANT": {"budget": 8, "authority": 7, "need": 9, "timeline": 6},
+        "notes": "Interested in 3-bedroom house, downtown area, budget around $500k",
+    }
+    if conversation_id:
+        payload["conversationId"] = conversation_id
+    payload.update(overrides)
+    return payload
+
+
+def document_payload(name: str, content: bytes, mime_type: str) -> dict[str, Any]:
+    return {
+        "document": {
+            "name": name,
+            "content": base64.b64encode(content).decode(),
+            "type": "knowledge_base",
+            "mimeType": mime_type,
+        }
+    }
+
+
+def simple_pdf(pages: list[str]) -> bytes:
+    """A small valid PDF with one line of Helvetica text per page (what pypdf reads back)."""
+    objects: list[bytes] = []
+    page_ids = [3 + 2 * i for i in range(len(pages))]
+    font_id = 3 + 2 * len(pages)
+    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    kids = " ".join(f"{pid} 0 R" for pid in page_ids)
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
+    for index, text in enumerate(pages):
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        stream = f"BT /F1 11 Tf 40 760 Td ({escaped}) Tj ET".encode()
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {page_ids[index] + 1} 0 R "
+            f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+class RealEstateDriver:
+    def __init__(self, client: httpx.Client, pump: "QueuePump | None" = None):
+        self.client = client
+        self.pump = pump
+
+    def register(self, organization: str = "Acme Realty", password: str = "correct horse battery") -> Staff:
+        email = f"admin-{uuid.uuid4().hex[:12]}@example.com"
+        body = {"email": email, "password": password, "name": "Ada Admin", "organizationName": organization}
+        response = self.client.post(f"{BASE}/auth/register", json=body)
+        assert response.status_code == 201, response.text
+        return self._staff(response.json()["data"])
+
+    def invite(self, admin: Staff, role: str) -> Staff:
+        email = f"{role}-{uuid.uuid4().hex[:12]}@example.com"
+        response = self.client.post(f"{BASE}/organization/members", json={"email": email, "role": role}, headers=admin.headers)
+        assert response.status_code == 201, response.text
+        token = response.json()["data"]["invitation"]["token"]
+        accepted = self.client.post(
+            f"{BASE}/auth/accept-invitation", json={"token": token, "password": "correct horse battery", "name": role}
+        )
+        assert accepted.status_code == 201, accepted.text
+        return self._staff(accepted.json()["data"])
+
+    @staticmethod
+    def _staff(data: dict[str, Any]) -> Staff:
+        user = data["user"]
+        return Staff(user["id"], user["organizationId"], user["email"], user["role"], data["accessToken"], data["refreshToken"])
+
+    def create_agent(self, staff: Staff, **overrides: Any) -> dict[str, Any]:
+        response = self.client.post(f"{BASE}/agents", json=agent_payload(**overrides), headers=staff.headers)
+        assert response.status_code == 201, response.text
+        return response.json()["data"]["agent"]
+
+    def get_agent(self, staff: Staff, agent_id: str) -> dict[str, Any]:
+        response = self.client.get(f"{BASE}/agents/{agent_id}", headers=staff.headers)
+        assert response.status_code == 200, response.text
+        return response.json()["data"]["agent"]
+
+    def upload(self, staff: Staff, agent_id: str, name: str, content: bytes, mime_type: str) -> dict[str, Any]:
+        response = self.client.post(
+            f"{BASE}/agents/{agent_id}/documents", json=document_payload(name, content, mime_type), headers=staff.headers
+        )
+        assert response.status_code == 201, response.text
+        return response.json()["data"]["document"]
+
+    def documents(self, staff: Staff, agent_id: str) -> list[dict[str, Any]]:
+        response = self.client.get(f"{BASE}/agents/{agent_id}/documents?limit=100", headers=staff.headers)
+        assert response.status_code == 200, response.text
+        return response.json()["data"]["items"]
+
+    def start_conversation(self, staff: Staff, agent_id: str, **overrides: Any) -> dict[str, Any]:
+        body = {"agentId": agent_id, "userId": "user-12345", "source": "web", "metadata": {"referrer": "https://x.test"}}
+        body.update(overrides)
+        response = self.client.post(f"{BASE}/conversations", json=body, headers=staff.headers)
+        assert response.status_code == 201, response.text
+        return response.json()["data"]["conversation"]
+
+    def send(self, staff: Staff, conversation_id: str, content: str, sender: str = "user", **metadata: Any) -> dict:
+        body = {"content": content, "sender": sender, "messageType": "text", "metadata": metadata}
+        response = self.client.post(f"{BASE}/conversations/{conversation_id}/messages", json=body, headers=staff.headers)
+        assert response.status_code == 201, response.text
+        return response.json()["data"]
+
+    def create_lead(self, staff: Staff, conversation_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+        response = self.client.post(f"{BASE}/leads", json=lead_payload(conversation_id, **overrides), headers=staff.headers)
+        assert response.status_code == 201, response.text
+        return response.json()["data"]["lead"]
+
+    def settle(self) -> None:
+        """Let the queues' consumers run until nothing is left to do now."""
+        if self.pump is not None:
+            self.pump.drain()
+
+
+class QueuePump:
+    """Runs the template's SQS-triggered functions over their queues, as Lambda's event source
+    mapping does: batches with ``messageId``, ``receiptHandle``, ``body`` and
+    ``attributes.ApproximateReceiveCount``; messages reported in ``batchItemFailures`` stay (with
+    whatever visibility the function gave them), the others are deleted."""
+
+    def __init__(self, runtime: Any, sources: dict[str, tuple[str, int]]):
+        self.runtime = runtime
+        self.sources = sources  # function logical id -> (queue URL, batch size)
+
+    def poll_once(self) -> int:
+        from shared import aws
+
+        sqs = aws.client("sqs")
+        handled = 0
+        for function_id, (queue_url, batch_size) in self.sources.items():
+            received = sqs.receive_message(
+                QueueUrl=queue_url, MaxNumberOfMessages=batch_size, AttributeNames=["All"], VisibilityTimeout=30
+            ).get("Messages", [])
+            if not received:
+                continue
+            event = {
+                "Records": [
+                    {
+                        "messageId": message["MessageId"],
+                        "receiptHandle": message["ReceiptHandle"],
+                        "body": message["Body"],
+                        "attributes": message.get("Attributes", {}),
+                        "messageAttributes": {},
+                        "md5OfBody": message["MD5OfBody"],
+                        "eventSource": "aws:sqs",
+                        "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{queue_url.rsplit('/', 1)[-1]}",
+                        "awsRegion": "us-east-1",
+                    }
+                    for message in received
+                ]
+            }
+            outcome = self.runtime.invoke(function_id, event) or {}
+            failed = {item["itemIdentifier"] for item in outcome.get("batchItemFailures", [])}
+            for message in received:
+                if message["MessageId"] not in failed:
+                    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+            handled += len(received)
+        return handled
+
+    def drain(self, rounds: int = 50) -> None:
+        for _ in range(rounds):
+            if not self.poll_once():
+                return
+
+
+def json_of(response: httpx.Response) -> dict[str, Any]:
+    return json.loads(response.content)
+
+
+QUEUES = {  # queue -> (its dead-letter queue, maxReceiveCount), as functions/realestate/template.yaml declares
+    "RealEstateDocumentQueue": ("RealEstateDocumentDeadLetterQueue", 5),
+    "RealEstateWebhookQueue": ("RealEstateWebhookDeadLetterQueue", 9),
+}
+WORKERS = {
+    "RealEstateDocumentWorkerFunction": ("RealEstateDocumentQueue", 5),
+    "RealEstateWebhookWorkerFunction": ("RealEstateWebhookQueue", 10),
+}
+
+
+_VARIABLES = {  # what each resource's Ref is given to the functions as
+    "RealEstateDocumentQueue": "REALESTATE_DOCUMENT_QUEUE_URL",
+    "RealEstateDocumentDeadLetterQueue": "REALESTATE_DOCUMENT_DLQ_URL",
+    "RealEstateWebhookQueue": "REALESTATE_WEBHOOK_QUEUE_URL",
+    "RealEstateWebhookDeadLetterQueue": "REALESTATE_WEBHOOK_DLQ_URL",
+    "RealEstateDocumentsBucket": "REALESTATE_DOCUMENTS_BUCKET",
+}
+
+
+def _referenced(runtime: Any, logical_id: str) -> str:
+    return runtime.functions["RealEstateHealthFunction"].environment[_VARIABLES[logical_id]]
+
+
+def ensure_async_resources(runtime: Any) -> dict[str, str]:
+    """The API's queues and documents bucket in moto, as the template declares them, unless the
+    runtime already made them; returns queue URLs by logical id."""
+    from botocore.exceptions import ClientError
+
+    from shared import aws
+
+    sqs, s3 = aws.client("sqs"), aws.client("s3")
+    urls: dict[str, str] = {}
+    for queue, (dead_letter, receives) in QUEUES.items():
+        for logical_id in (dead_letter, queue):
+            name = _referenced(runtime, logical_id).rsplit("/", 1)[-1]
+            try:
+                urls[logical_id] = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            except ClientError:
+                attributes = {}
+                if logical_id == queue:
+                    dlq_arn = sqs.get_queue_attributes(QueueUrl=urls[dead_letter], AttributeNames=["QueueArn"])
+                    redrive = {"deadLetterTargetArn": dlq_arn["Attributes"]["QueueArn"], "maxReceiveCount": receives}
+                    attributes = {"RedrivePolicy": json.dumps(redrive)}
+                urls[logical_id] = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    bucket = _referenced(runtime, "RealEstateDocumentsBucket")
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except ClientError:
+        s3.create_bucket(Bucket=bucket)
+        arn = sqs.get_queue_attributes(QueueUrl=urls["RealEstateDocumentQueue"], AttributeNames=["QueueArn"])
+        s3.put_bucket_notification_configuration(
+            Bucket=bucket,
+            NotificationConfiguration={
+                "QueueConfigurations": [
+                    {
+                        "QueueArn": arn["Attributes"]["QueueArn"],
+                        "Events": ["s3:ObjectCreated:*"],
+                        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "documents/"}]}},
+                    }
+                ]
+            },
+        )
+    return urls
+
+
+def queue_pump(runtime: Any, urls: dict[str, str]) -> QueuePump:
+    return QueuePump(runtime, {function: (urls[queue], size) for function, (queue, size) in WORKERS.items()})
