@@ -225,6 +225,45 @@ class QueuePump:
             if not self.poll_once():
                 return
 
+    @staticmethod
+    def fix_visibility_limit() -> None:
+        """A moto gap: AWS measures the 12-hour visibility limit from each receive (a message that is
+        received again starts afresh), moto from the first send, so a schedule of retries that
+        spans more than 12 hours in all (the webhook worker's) is refused by moto alone."""
+        from moto.sqs.models import SQSBackend, unix_time_millis  # noqa: F401 - patched below
+
+        if getattr(SQSBackend.change_message_visibility, "per_receive", False):
+            return
+
+        def change_message_visibility(self: Any, queue_name: str, receipt_handle: str, visibility_timeout: int) -> None:
+            from moto.sqs.exceptions import InvalidParameterValue, ReceiptHandleIsInvalid
+
+            if not 0 <= int(visibility_timeout) <= 43_200:
+                raise InvalidParameterValue("VisibilityTimeout must be between 0 and 43200 seconds")
+            queue = self.get_queue(queue_name)
+            for message in queue._messages:
+                if message.had_receipt_handle(receipt_handle):
+                    message.change_visibility(int(visibility_timeout))
+                    if message.visible and message in queue.pending_messages:
+                        queue.pending_messages.remove(message)
+                    return
+            raise ReceiptHandleIsInvalid
+
+        change_message_visibility.per_receive = True  # type: ignore[attr-defined]
+        SQSBackend.change_message_visibility = change_message_visibility
+
+    def advance(self, seconds: float) -> None:
+        """Move the queues' clock forward (visibility timeouts and delays expire sooner), so a
+        test can walk a retry schedule of hours in milliseconds."""
+        from moto.sqs import models
+
+        if not hasattr(models, "_realestate_offset_ms"):
+            real_ms, real_s = models.unix_time_millis, models.unix_time
+            models._realestate_offset_ms = 0.0
+            models.unix_time_millis = lambda *a: real_ms(*a) + models._realestate_offset_ms
+            models.unix_time = lambda *a: real_s(*a) + models._realestate_offset_ms / 1000
+        models._realestate_offset_ms += seconds * 1000
+
 
 def json_of(response: httpx.Response) -> dict[str, Any]:
     return json.loads(response.content)
@@ -296,4 +335,132 @@ def ensure_async_resources(runtime: Any) -> dict[str, str]:
 
 
 def queue_pump(runtime: Any, urls: dict[str, str]) -> QueuePump:
+    QueuePump.fix_visibility_limit()
     return QueuePump(runtime, {function: (urls[queue], size) for function, (queue, size) in WORKERS.items()})
+
+
+# The spec's Express receiver ("Webhook Integration"), verbatim between the markers, on Node's own
+# http server: express.json() is JSON.parse of the body, res.status().send() a tiny shim. It fails
+# the first FAIL_FIRST requests with 503 (a receiver that is down, then recovers) and prints one
+# "RECEIVED {json}" line per request.
+RECEIVER_JS = r"""
+const http = require('http');
+const crypto = require('crypto');
+const routes = {};
+const app = { post: (path, handler) => { routes[path] = handler; } };
+let remainingFailures = parseInt(process.env.FAIL_FIRST || '0', 10);
+
+// --- the spec's handler, verbatim ---
+app.post('/webhooks/agent-events', (req, res) => {
+  const signature = req.headers['x-signature'];
+  const payload = JSON.stringify(req.body);
+  
+  // Verify webhook signature
+  const expectedSignature = crypto
+    .createHmac('sha256', process.env.WEBHOOK_SECRET)
+    .update(payload)
+    .digest('hex');
+  
+  if (signature !== `sha256=${expectedSignature}`) {
+    return res.status(401).send('Invalid signature');
+  }
+  
+  const { event, data } = req.body;
+  
+  switch (event) {
+    case 'conversation.started':
+      console.log('New conversation started:', data.conversation.id);
+      // Handle conversation start
+      break;
+      
+    case 'lead.qualified':
+      console.log('New qualified lead:', data.lead.id);
+      // Notify sales team, add to CRM, etc.
+      break;
+      
+    case 'conversation.ended':
+      console.log('Conversation ended:', data.conversation.id);
+      // Update analytics, send follow-up emails, etc.
+      break;
+  }
+  
+  res.status(200).send('OK');
+});
+// --- end of the spec's handler ---
+
+const server = http.createServer((request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const report = (status) => console.log('RECEIVED ' + JSON.stringify({
+      status, path: request.url, id: request.headers['webhook-id'], timestamp: request.headers['webhook-timestamp'],
+      standardSignature: request.headers['webhook-signature'], raw,
+    }));
+    if (remainingFailures > 0) {
+      remainingFailures -= 1;
+      report(503);
+      response.writeHead(503); response.end('down'); return;
+    }
+    const handler = routes[request.url];
+    if (!handler) { report(404); response.writeHead(404); response.end(); return; }
+    const req = { headers: request.headers, body: JSON.parse(raw) };
+    const res = { status: (code) => ({ send: (text) => { report(code); response.writeHead(code); response.end(text); } }) };
+    handler(req, res);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+"""
+
+
+class NodeReceiver:
+    """The spec's Express receiver under Node, on a free loopback port."""
+
+    def __init__(self, secret: str, fail_first: int = 0):
+        import os
+        import queue
+        import subprocess
+        import tempfile
+        import threading
+
+        self._script = tempfile.NamedTemporaryFile("w", suffix=".js", delete=False)
+        self._script.write(RECEIVER_JS)
+        self._script.close()
+        environment = {**os.environ, "WEBHOOK_SECRET": secret, "FAIL_FIRST": str(fail_first)}
+        self.process = subprocess.Popen(
+            ["node", self._script.name], stdout=subprocess.PIPE, text=True, env=environment
+        )
+        self.lines: "queue.Queue[str]" = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        first = self.lines.get(timeout=10)
+        assert first.startswith("LISTENING "), first
+        self.port = int(first.split()[1])
+        self.received: list[dict[str, Any]] = []
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/webhooks/agent-events"
+
+    def requests(self) -> list[dict[str, Any]]:
+        """Every request so far (status, webhook-id, raw body...), oldest first."""
+        import queue
+
+        while True:
+            try:
+                line = self.lines.get_nowait()
+            except queue.Empty:
+                return self.received
+            if line.startswith("RECEIVED "):
+                self.received.append(json.loads(line[len("RECEIVED "):]))
+
+    def close(self) -> None:
+        import os
+
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        os.unlink(self._script.name)
