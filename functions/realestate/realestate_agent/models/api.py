@@ -355,12 +355,15 @@ class ContactInfo(SpecModel):
     phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 ().-]{3,30}$")] | None = None
     preferredContact: Literal["email", "phone", "sms", "whatsapp"] | None = None
 
+    @field_validator("email")
+    @classmethod
+    def email_address(cls, value: str | None) -> str | None:
+        return None if value is None else _email(value)
+
     @model_validator(mode="after")
     def reachable(self) -> "ContactInfo":
         if self.email is None and self.phone is None:
             raise ValueError("contactInfo needs an email or a phone number")
-        if self.email is not None:
-            _email(self.email)
         return self
 
 
