@@ -168,13 +168,13 @@ def _html(text: str) -> str:
 _MARKDOWN_RULES = [
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images -> alt text
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links -> their text
-    (re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE), ""),  # heading marks
-    (re.compile(r"^\s{0,3}>\s?", re.MULTILINE), ""),  # quotes
-    (re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE), ""),  # list markers
-    (re.compile(r"^\s*(?:```|~~~).*$", re.MULTILINE), ""),  # code fences (their content stays)
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.MULTILINE), ""),  # heading marks
+    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE), ""),  # quotes
+    (re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", re.MULTILINE), ""),  # list markers
+    (re.compile(r"^[ \t]*(?:```|~~~).*$", re.MULTILINE), ""),  # code fences (their content stays)
     (re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # emphasis and inline code
     (re.compile(r"<[^>\n]+>"), ""),  # inline HTML tags
-    (re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", re.MULTILINE), ""),  # rules
+    (re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.MULTILINE), ""),  # rules
 ]
 
 
