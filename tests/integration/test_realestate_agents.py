@@ -8,7 +8,10 @@ def test_create_and_partially_update_as_the_spec_shows(realestate: RealEstateDri
     admin = realestate.register()
     agent = realestate.create_agent(admin)
     assert agent["settings"]["temperature"] == 0.7 and agent["documentCount"] == 0 and agent["conversationCount"] == 0
-    update = {"name": "Updated Agent Name", "settings": {"tone": "Friendly", "systemPrompt": "Updated system prompt...", "maxTokens": 1500}}
+    update = {
+        "name": "Updated Agent Name",
+        "settings": {"tone": "Friendly", "systemPrompt": "Updated system prompt...", "maxTokens": 1500},
+    }
     response = realestate.client.put(f"{BASE}/agents/{agent['id']}", json=update, headers=admin.headers)
     assert response.status_code == 200, response.text
     updated = response.json()["data"]["agent"]
@@ -30,7 +33,9 @@ def test_a_new_agent_becomes_active_once_its_knowledge_base_is_ready(realestate:
     assert realestate.get_agent(admin, agent["id"])["status"] == "creating"
     realestate.settle()
     assert realestate.get_agent(admin, agent["id"])["status"] == "active"
-    not_yet = realestate.client.put(f"{BASE}/agents/{realestate.create_agent(admin)['id']}", json={"status": "inactive"}, headers=admin.headers)
+    not_yet = realestate.client.put(
+        f"{BASE}/agents/{realestate.create_agent(admin)['id']}", json={"status": "inactive"}, headers=admin.headers
+    )
     assert not_yet.status_code == 409
 
 
@@ -47,7 +52,13 @@ def test_lists_filter_search_sort_and_page(realestate: RealEstateDriver):
         assert response.status_code == 200, response.text
         return [a["name"] for a in response.json()["data"]["items"]]
 
-    assert names_of("sort=name:asc") == ["alpine cabins", "Beach Homes", "Country Estates", "Downtown Lofts", "Harbour Views"]
+    assert names_of("sort=name:asc") == [
+        "alpine cabins",
+        "Beach Homes",
+        "Country Estates",
+        "Downtown Lofts",
+        "Harbour Views",
+    ]
     assert names_of("search=downtown") == ["Harbour Views", "Downtown Lofts"]
     assert names_of("status=inactive") == ["Beach Homes"]
     assert names_of("status=active&sort=createdAt:asc&limit=2&page=2") == ["Country Estates", "Harbour Views"]

@@ -36,7 +36,11 @@ def routes(world: dict) -> list[tuple[str, str, dict | None]]:
         ("PUT", f"/agents/{agent}", {"name": "Renamed agent"}),
         ("DELETE", f"/agents/{agent}", None),
         ("GET", f"/agents/{agent}/documents", None),
-        ("POST", f"/agents/{agent}/documents", {"document": {"name": "a.txt", "content": "aGk=", "mimeType": "text/plain"}}),
+        (
+            "POST",
+            f"/agents/{agent}/documents",
+            {"document": {"name": "a.txt", "content": "aGk=", "mimeType": "text/plain"}},
+        ),
         ("GET", f"/agents/{agent}/webhook-deliveries", None),
         ("GET", f"/agents/{agent}/webhook-deliveries/dlv_0000000000000aaaaaaaaaaaa", None),
         ("POST", f"/agents/{agent}/webhook-deliveries/dlv_0000000000000aaaaaaaaaaaa/redeliver", None),
@@ -72,8 +76,13 @@ def test_another_organisations_ids_answer_404_on_every_route(realestate: RealEst
         assert listed["items"] == [] and listed["pagination"]["total"] == 0, path
     # And nothing changed for the owner
     owner = world["owner"]
-    assert call(realestate, owner, "GET", f"/agents/{world['agent']['id']}", None).json()["data"]["agent"]["status"] == "active"
-    assert call(realestate, owner, "GET", f"/leads/{world['lead']['id']}", None).json()["data"]["lead"]["status"] == "new"
+    assert (
+        call(realestate, owner, "GET", f"/agents/{world['agent']['id']}", None).json()["data"]["agent"]["status"]
+        == "active"
+    )
+    assert (
+        call(realestate, owner, "GET", f"/leads/{world['lead']['id']}", None).json()["data"]["lead"]["status"] == "new"
+    )
 
 
 @pytest.mark.parametrize(
@@ -85,7 +94,12 @@ def test_another_organisations_ids_answer_404_on_every_route(realestate: RealEst
         ("viewer", "POST", lambda w: "/leads", lead_payload()),
         ("viewer", "PUT", lambda w: f"/leads/{w['lead']['id']}/status", {"status": "contacted"}),
         ("member", "DELETE", lambda w: f"/agents/{w['agent']['id']}", None),
-        ("member", "POST", lambda w: f"/agents/{w['agent']['id']}/documents", {"document": {"name": "a.txt", "content": "aGk=", "mimeType": "text/plain"}}),
+        (
+            "member",
+            "POST",
+            lambda w: f"/agents/{w['agent']['id']}/documents",
+            {"document": {"name": "a.txt", "content": "aGk=", "mimeType": "text/plain"}},
+        ),
         ("member", "POST", lambda w: f"/agents/{w['agent']['id']}/webhook-deliveries/x/redeliver", None),
         ("manager", "POST", lambda w: "/organization/members", {"email": "new@example.com", "role": "viewer"}),
         ("manager", "PUT", lambda w: "/organization", {"name": "Renamed"}),
@@ -122,18 +136,26 @@ def test_requests_without_a_valid_token_are_401(realestate: RealEstateDriver, wo
     for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": "Basic abc"}):
         response = realestate.client.get(f"{BASE}/agents", headers=headers)
         assert response.status_code == 401 and response.json()["error"]["code"] == "UNAUTHORIZED"
-    forged = jwt.encode({**jwt.decode(world["viewer"].access_token, options={"verify_signature": False}), "role": "admin"}, "a-guessed-key-that-is-long-enough-for-hs256", algorithm="HS256")
+    forged = jwt.encode(
+        {**jwt.decode(world["viewer"].access_token, options={"verify_signature": False}), "role": "admin"},
+        "a-guessed-key-that-is-long-enough-for-hs256",
+        algorithm="HS256",
+    )
     assert realestate.client.get(f"{BASE}/agents", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
 
 
 def test_an_organisation_keeps_an_admin_and_a_removed_member_cannot_come_back(realestate: RealEstateDriver):
     admin = realestate.register()
-    demote = realestate.client.put(f"{BASE}/organization/members/{admin.user_id}", json={"role": "viewer"}, headers=admin.headers)
+    demote = realestate.client.put(
+        f"{BASE}/organization/members/{admin.user_id}", json={"role": "viewer"}, headers=admin.headers
+    )
     assert demote.status_code == 409
     viewer = realestate.invite(admin, "viewer")
     removed = realestate.client.delete(f"{BASE}/organization/members/{viewer.user_id}", headers=admin.headers)
     assert removed.status_code == 204
-    login = realestate.client.post(f"{BASE}/auth/login", json={"email": viewer.email, "password": "correct horse battery"})
+    login = realestate.client.post(
+        f"{BASE}/auth/login", json={"email": viewer.email, "password": "correct horse battery"}
+    )
     assert login.status_code == 401
     refreshed = realestate.client.post(f"{BASE}/auth/refresh", json={"refreshToken": viewer.refresh_token})
     assert refreshed.status_code == 401

@@ -52,9 +52,12 @@ def test_a_retried_send_answers_the_first_result_and_stores_nothing_twice(reales
     assert other.status_code == 201 and "Idempotent-Replayed" not in other.headers
     listed = realestate.client.get(url, headers=admin.headers).json()["data"]
     assert listed["pagination"]["total"] == 4
-    assert realestate.client.get(f"{BASE}/conversations/{conversation['id']}", headers=admin.headers).json()["data"][
-        "conversation"
-    ]["messageCount"] == 4
+    assert (
+        realestate.client.get(f"{BASE}/conversations/{conversation['id']}", headers=admin.headers).json()["data"][
+            "conversation"
+        ]["messageCount"]
+        == 4
+    )
 
 
 def test_messages_page_and_since(realestate, setup):
@@ -83,7 +86,9 @@ def test_the_stream_resumes_after_last_event_id_and_says_when_the_conversation_e
     assert f"id: {first['message']['id']}" in stream.text and f"id: {first['reply']['id']}" in stream.text
     assert "event: message" in stream.text
     later = realestate.send(admin, conversation["id"], "Thanks!", sender="agent")
-    realestate.client.put(f"{BASE}/conversations/{conversation['id']}/end", json={"reason": "resolved"}, headers=admin.headers)
+    realestate.client.put(
+        f"{BASE}/conversations/{conversation['id']}/end", json={"reason": "resolved"}, headers=admin.headers
+    )
     resumed = realestate.client.get(url, headers={**admin.headers, "Last-Event-ID": first["reply"]["id"]}).text
     assert first["reply"]["id"] not in resumed.replace(f"id: {later['message']['id']}", "")
     assert f"id: {later['message']['id']}" in resumed
@@ -94,11 +99,15 @@ def test_an_ended_conversation_takes_no_messages_and_ending_again_changes_nothin
     admin = setup["admin"]
     conversation = realestate.start_conversation(admin, setup["agent"]["id"])
     url = f"{BASE}/conversations/{conversation['id']}"
-    ended = realestate.client.put(f"{url}/end", json={"reason": "user_left", "metadata": {"satisfactionScore": 7}}, headers=admin.headers)
+    ended = realestate.client.put(
+        f"{url}/end", json={"reason": "user_left", "metadata": {"satisfactionScore": 7}}, headers=admin.headers
+    )
     again = realestate.client.put(f"{url}/end", json={"reason": "other"}, headers=admin.headers)
     assert ended.status_code == again.status_code == 200
     assert again.json()["data"]["conversation"]["endReason"] == "user_left"
-    refused = realestate.client.post(f"{url}/messages", json={"content": "hello?", "sender": "user"}, headers=admin.headers)
+    refused = realestate.client.post(
+        f"{url}/messages", json={"content": "hello?", "sender": "user"}, headers=admin.headers
+    )
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "CONFLICT"
 
 
@@ -108,7 +117,9 @@ def test_lists_filter_by_agent_status_and_source(realestate: RealEstateDriver):
     web = [realestate.start_conversation(admin, first["id"]) for _ in range(3)]
     sms = realestate.start_conversation(admin, first["id"], source="sms")
     other = realestate.start_conversation(admin, second["id"])
-    realestate.client.put(f"{BASE}/conversations/{web[0]['id']}/end", json={"reason": "resolved"}, headers=admin.headers)
+    realestate.client.put(
+        f"{BASE}/conversations/{web[0]['id']}/end", json={"reason": "resolved"}, headers=admin.headers
+    )
 
     def listed(query: str) -> list[str]:
         body = realestate.client.get(f"{BASE}/conversations?{query}", headers=admin.headers).json()["data"]
@@ -157,5 +168,7 @@ def test_an_inactive_agent_starts_nothing_and_answers_nothing(realestate: RealEs
     paused = realestate.client.put(f"{BASE}/agents/{agent['id']}", json={"status": "inactive"}, headers=admin.headers)
     assert paused.status_code == 200 and paused.json()["data"]["agent"]["status"] == "inactive"
     assert realestate.send(admin, conversation["id"], "Anyone there?")["reply"] is None
-    refused = realestate.client.post(f"{BASE}/conversations", json={"agentId": agent["id"], "userId": "u"}, headers=admin.headers)
+    refused = realestate.client.post(
+        f"{BASE}/conversations", json={"agentId": agent["id"], "userId": "u"}, headers=admin.headers
+    )
     assert refused.status_code == 409

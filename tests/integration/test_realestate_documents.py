@@ -28,11 +28,18 @@ def docx_bytes(paragraphs: list[str]) -> bytes:
 @pytest.mark.parametrize(
     ("name", "mime_type", "content", "question", "expected"),
     [
-        ("faq.txt", "text/plain", b"Pets: cats and small dogs are welcome in every downtown rental.", "Are dogs allowed?", "small dogs"),
+        (
+            "faq.txt",
+            "text/plain",
+            b"Pets: cats and small dogs are welcome in every downtown rental.",
+            "Are dogs allowed?",
+            "small dogs",
+        ),
         (
             "faq.md",
             "text/markdown",
-            b"# Schools\n\n- **Lincoln Elementary** is a [top rated](https://x.test) school near the *Maple* listings.\n",
+            b"# Schools\n\n- **Lincoln Elementary** is a [top rated](https://x.test) school"
+            b" near the *Maple* listings.\n",
             "Which school is near Maple?",
             "Lincoln Elementary",
         ),
@@ -44,10 +51,18 @@ def docx_bytes(paragraphs: list[str]) -> bytes:
             "How fast is mortgage pre-approval?",
             "48 hours",
         ),
-        ("amenities.docx", DOCX, docx_bytes(["The gym is open 24 hours for residents."]), "Is there a heated pool?", "rooftop pool"),
+        (
+            "amenities.docx",
+            DOCX,
+            docx_bytes(["The gym is open 24 hours for residents."]),
+            "Is there a heated pool?",
+            "rooftop pool",
+        ),
     ],
 )
-def test_each_supported_type_becomes_answers(realestate: RealEstateDriver, name, mime_type, content, question, expected):
+def test_each_supported_type_becomes_answers(
+    realestate: RealEstateDriver, name, mime_type, content, question, expected
+):
     admin = realestate.register()
     agent = realestate.create_agent(admin)
     realestate.upload(admin, agent["id"], name, content, mime_type)
@@ -91,17 +106,35 @@ def test_nothing_relevant_gets_the_fallback_prompt(realestate: RealEstateDriver)
 @pytest.mark.parametrize(
     ("document", "status", "field"),
     [
-        ({"name": "x.exe", "content": "TVqQAAMAAAAEAAAA", "mimeType": "application/x-msdownload"}, 422, "document.mimeType"),
-        ({"name": "x.pdf", "content": base64.b64encode(b"hello").decode(), "mimeType": "application/pdf"}, 422, "document.content"),
+        (
+            {"name": "x.exe", "content": "TVqQAAMAAAAEAAAA", "mimeType": "application/x-msdownload"},
+            422,
+            "document.mimeType",
+        ),
+        (
+            {"name": "x.pdf", "content": base64.b64encode(b"hello").decode(), "mimeType": "application/pdf"},
+            422,
+            "document.content",
+        ),
         ({"name": "x.txt", "content": "not base64 at all!!", "mimeType": "text/plain"}, 422, "document.content"),
-        ({"name": "x.txt", "content": base64.b64encode(b"\xff\xfe\x00bad").decode(), "mimeType": "text/plain"}, 422, "document.content"),
-        ({"name": "x.txt", "content": base64.b64encode(b"a" * 720_000).decode(), "mimeType": "text/plain"}, 413, "document.content"),
+        (
+            {"name": "x.txt", "content": base64.b64encode(b"\xff\xfe\x00bad").decode(), "mimeType": "text/plain"},
+            422,
+            "document.content",
+        ),
+        (
+            {"name": "x.txt", "content": base64.b64encode(b"a" * 720_000).decode(), "mimeType": "text/plain"},
+            413,
+            "document.content",
+        ),
     ],
 )
 def test_bad_uploads_are_refused_with_the_field_at_fault(realestate: RealEstateDriver, document, status, field):
     admin = realestate.register()
     agent = realestate.create_agent(admin)
-    response = realestate.client.post(f"{BASE}/agents/{agent['id']}/documents", json={"document": document}, headers=admin.headers)
+    response = realestate.client.post(
+        f"{BASE}/agents/{agent['id']}/documents", json={"document": document}, headers=admin.headers
+    )
     assert response.status_code == status, response.text
     assert response.json()["error"]["details"]["field"] == field
     assert realestate.get_agent(admin, agent["id"])["documentCount"] == 0
@@ -134,8 +167,13 @@ def test_deleting_an_agent_removes_everything_of_it(realestate: RealEstateDriver
     realestate.settle()
 
     for conversation in conversations:
-        assert realestate.client.get(f"{BASE}/conversations/{conversation['id']}", headers=admin.headers).status_code == 404
-    assert realestate.client.get(f"{BASE}/conversations", headers=admin.headers).json()["data"]["pagination"]["total"] == 0
+        assert (
+            realestate.client.get(f"{BASE}/conversations/{conversation['id']}", headers=admin.headers).status_code
+            == 404
+        )
+    assert (
+        realestate.client.get(f"{BASE}/conversations", headers=admin.headers).json()["data"]["pagination"]["total"] == 0
+    )
     kept = realestate.client.get(f"{BASE}/leads/{lead['id']}", headers=admin.headers).json()["data"]["lead"]
     assert kept["conversationId"] is None and kept["agentId"] is None
     with realestate.pump.runtime.function_environment("RealEstateDocumentWorkerFunction"):
@@ -144,9 +182,13 @@ def test_deleting_an_agent_removes_everything_of_it(realestate: RealEstateDriver
         settings = get_realestate_settings()
         table = settings.table
         bucket = settings.documents_bucket
-    leftovers = aws.client("s3").list_objects_v2(Bucket=bucket, Prefix=f"documents/{admin.organization_id}/{agent['id']}/")
+    leftovers = aws.client("s3").list_objects_v2(
+        Bucket=bucket, Prefix=f"documents/{admin.organization_id}/{agent['id']}/"
+    )
     assert leftovers.get("KeyCount", 0) == 0
     items = aws.dynamodb().query(
-        TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": f"AGENT#{agent['id']}"}}
+        TableName=table,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"AGENT#{agent['id']}"}},
     )
     assert items["Count"] == 0

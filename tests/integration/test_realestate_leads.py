@@ -14,7 +14,9 @@ def test_the_spec_example_scores_75_and_stays_new(realestate: RealEstateDriver):
     admin = realestate.register()
     lead = realestate.create_lead(admin)
     assert lead["bantScore"] == bant(8, 7, 9, 6) and lead["qualificationScore"] == 75 and lead["status"] == "new"
-    assert lead["contactInfo"]["preferredContact"] == "email" and lead["source"]["campaign"] == "downtown-properties-2024"
+    assert (
+        lead["contactInfo"]["preferredContact"] == "email" and lead["source"]["campaign"] == "downtown-properties-2024"
+    )
 
 
 @pytest.mark.parametrize(
@@ -36,7 +38,9 @@ def test_status_moves_only_along_the_documented_transitions(realestate: RealEsta
         if expected == 409:
             details = response.json()["error"]["details"]
             assert details["field"] == "status" and details["value"] == status and "allowedStatuses" in details
-    history = realestate.client.get(f"{BASE}/leads/{lead['id']}", headers=admin.headers).json()["data"]["lead"]["statusHistory"]
+    history = realestate.client.get(f"{BASE}/leads/{lead['id']}", headers=admin.headers).json()["data"]["lead"][
+        "statusHistory"
+    ]
     assert history[0]["status"] == "new"
     assert all(change["changedBy"] == admin.user_id for change in history)
 
@@ -46,7 +50,8 @@ def test_reaching_the_threshold_qualifies_and_fires_lead_qualified_once(realesta
     try:
         admin = realestate.register()
         agent = realestate.create_agent(
-            admin, webhook={"url": receiver.url, "events": ["lead.qualified"], "secretToken": "a-long-enough-secret-token"}
+            admin,
+            webhook={"url": receiver.url, "events": ["lead.qualified"], "secretToken": "a-long-enough-secret-token"},
         )
         conversation = realestate.start_conversation(admin, agent["id"])
         lead = realestate.create_lead(admin, conversation["id"])
@@ -68,7 +73,10 @@ def test_the_threshold_is_the_organisations_own(realestate: RealEstateDriver):
     changed = realestate.client.put(
         f"{BASE}/organization", json={"settings": {"leadQualificationThreshold": 70}}, headers=admin.headers
     )
-    assert changed.status_code == 200 and changed.json()["data"]["organization"]["settings"]["leadQualificationThreshold"] == 70
+    assert (
+        changed.status_code == 200
+        and changed.json()["data"]["organization"]["settings"]["leadQualificationThreshold"] == 70
+    )
     assert realestate.create_lead(admin)["status"] == "qualified"  # 75 >= 70
 
 

@@ -17,7 +17,9 @@ def test_health_reports_real_checks_without_a_token(realestate: RealEstateDriver
     assert data["status"] in ("healthy", "degraded") and data["version"] == "1.0.0"
     assert {"database", "storage", "queues", "memory"} <= set(data["checks"])
     for name in ("database", "storage", "queues"):
-        assert data["checks"][name]["status"] in ("pass", "warn") and isinstance(data["checks"][name]["responseTime"], int)
+        assert data["checks"][name]["status"] in ("pass", "warn") and isinstance(
+            data["checks"][name]["responseTime"], int
+        )
     assert data["checks"]["memory"]["limit"] == 100 and 0 <= data["checks"]["memory"]["usage"] <= 100
     assert set(data["metrics"]) == {"requestsPerSecond", "averageResponseTime", "errorRate", "memoryUsage"}
     assert realestate.client.get(f"{BASE}/health/live").json()["data"]["status"] == "alive"
@@ -45,7 +47,9 @@ def test_readiness_is_503_when_a_dependency_is_down(realestate: RealEstateDriver
 @pytest.fixture
 def spec_rate_limits(runtime):
     runtime.reconfigure(
-        RealEstateRateLimitPerMinute="100", RealEstateUploadRateLimitPerMinute="10", RealEstateHealthRateLimitPerMinute="200"
+        RealEstateRateLimitPerMinute="100",
+        RealEstateUploadRateLimitPerMinute="10",
+        RealEstateHealthRateLimitPerMinute="200",
     )
     yield
     runtime.reconfigure(
@@ -64,11 +68,14 @@ def test_the_spec_rate_limits_apply_per_category_with_headers(realestate: RealEs
     assert realestate.client.get(f"{BASE}/health").headers["X-RateLimit-Limit"] == "200"
     upload = {"document": {"name": "a.txt", "content": "aGk=", "mimeType": "text/plain"}}
     answers = [
-        realestate.client.post(f"{BASE}/agents/{agent['id']}/documents", json=upload, headers=admin.headers) for _ in range(11)
+        realestate.client.post(f"{BASE}/agents/{agent['id']}/documents", json=upload, headers=admin.headers)
+        for _ in range(11)
     ]
     assert [a.status_code for a in answers[:10]] == [201] * 10
     limited = answers[10]
-    assert limited.status_code == 429 and limited.headers["X-RateLimit-Limit"] == "10" and "Retry-After" in limited.headers
+    assert (
+        limited.status_code == 429 and limited.headers["X-RateLimit-Limit"] == "10" and "Retry-After" in limited.headers
+    )
     error = limited.json()["error"]
     assert error["code"] == "RATE_LIMIT_EXCEEDED"
     assert {"limit", "remaining", "resetAt", "retryAfter"} <= set(error["details"])
@@ -109,7 +116,9 @@ def test_metadata_dynamodb_cannot_store_is_a_clear_400(realestate: RealEstateDri
         cursor = cursor["x"]
     for metadata in ({"": "empty key"}, {"huge": 10**40}, deep):
         response = realestate.client.post(
-            f"{BASE}/conversations", json={"agentId": agent["id"], "userId": "u", "metadata": metadata}, headers=admin.headers
+            f"{BASE}/conversations",
+            json={"agentId": agent["id"], "userId": "u", "metadata": metadata},
+            headers=admin.headers,
         )
         assert response.status_code == 400, response.text
     assert realestate.get_agent(admin, agent["id"])["conversationCount"] == 0

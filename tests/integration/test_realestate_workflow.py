@@ -5,7 +5,8 @@ from tests.support.realestate import BASE, RealEstateDriver, simple_pdf
 
 GUIDE = [
     "Downtown Properties Guide. Three-bedroom homes downtown start at $450,000 and most sell within 30 days.",
-    "Parking: every downtown condo in the Riverside building includes one garage space. HOA fees average $350 per month.",
+    "Parking: every downtown condo in the Riverside building includes one garage space. "
+    "HOA fees average $350 per month.",
 ]
 
 
@@ -14,7 +15,9 @@ def test_the_complete_workflow_answers_from_the_document_and_qualifies_the_lead(
     admin = realestate.register()
     agent = realestate.create_agent(admin)
     assert agent["status"] == "creating"
-    document = realestate.upload(admin, agent["id"], "downtown-properties-guide.pdf", simple_pdf(GUIDE), "application/pdf")
+    document = realestate.upload(
+        admin, agent["id"], "downtown-properties-guide.pdf", simple_pdf(GUIDE), "application/pdf"
+    )
     assert document["status"] == "processing"
     realestate.settle()
     agent = realestate.get_agent(admin, agent["id"])
@@ -25,7 +28,9 @@ def test_the_complete_workflow_answers_from_the_document_and_qualifies_the_lead(
 
     # When a visitor asks about three-bedroom homes
     conversation = realestate.start_conversation(admin, agent["id"])
-    sent = realestate.send(admin, conversation["id"], "Hi, I'm looking for a 3-bedroom house downtown with budget around $500k")
+    sent = realestate.send(
+        admin, conversation["id"], "Hi, I'm looking for a 3-bedroom house downtown with budget around $500k"
+    )
 
     # Then the agent answers from the guide, and names it
     reply = sent["reply"]
@@ -53,12 +58,17 @@ def test_the_complete_workflow_answers_from_the_document_and_qualifies_the_lead(
     # And end the conversation
     ended = realestate.client.put(
         f"{BASE}/conversations/{conversation['id']}/end",
-        json={"reason": "lead_generated", "metadata": {"summary": "Budget $500k", "leadGenerated": True, "satisfactionScore": 8}},
+        json={
+            "reason": "lead_generated",
+            "metadata": {"summary": "Budget $500k", "leadGenerated": True, "satisfactionScore": 8},
+        },
         headers=admin.headers,
     )
     assert ended.status_code == 200, ended.text
     assert ended.json()["data"]["conversation"]["status"] == "ended"
-    messages = realestate.client.get(f"{BASE}/conversations/{conversation['id']}/messages", headers=admin.headers).json()
+    messages = realestate.client.get(
+        f"{BASE}/conversations/{conversation['id']}/messages", headers=admin.headers
+    ).json()
     assert messages["data"]["pagination"]["total"] == 3
     assert [m["sender"] for m in messages["data"]["items"]] == ["user", "agent", "agent"]
 

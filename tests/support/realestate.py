@@ -115,7 +115,9 @@ class RealEstateDriver:
 
     def invite(self, admin: Staff, role: str) -> Staff:
         email = f"{role}-{uuid.uuid4().hex[:12]}@example.com"
-        response = self.client.post(f"{BASE}/organization/members", json={"email": email, "role": role}, headers=admin.headers)
+        response = self.client.post(
+            f"{BASE}/organization/members", json={"email": email, "role": role}, headers=admin.headers
+        )
         assert response.status_code == 201, response.text
         token = response.json()["data"]["invitation"]["token"]
         accepted = self.client.post(
@@ -127,7 +129,9 @@ class RealEstateDriver:
     @staticmethod
     def _staff(data: dict[str, Any]) -> Staff:
         user = data["user"]
-        return Staff(user["id"], user["organizationId"], user["email"], user["role"], data["accessToken"], data["refreshToken"])
+        return Staff(
+            user["id"], user["organizationId"], user["email"], user["role"], data["accessToken"], data["refreshToken"]
+        )
 
     def create_agent(self, staff: Staff, **overrides: Any) -> dict[str, Any]:
         response = self.client.post(f"{BASE}/agents", json=agent_payload(**overrides), headers=staff.headers)
@@ -141,7 +145,9 @@ class RealEstateDriver:
 
     def upload(self, staff: Staff, agent_id: str, name: str, content: bytes, mime_type: str) -> dict[str, Any]:
         response = self.client.post(
-            f"{BASE}/agents/{agent_id}/documents", json=document_payload(name, content, mime_type), headers=staff.headers
+            f"{BASE}/agents/{agent_id}/documents",
+            json=document_payload(name, content, mime_type),
+            headers=staff.headers,
         )
         assert response.status_code == 201, response.text
         return response.json()["data"]["document"]
@@ -152,7 +158,12 @@ class RealEstateDriver:
         return response.json()["data"]["items"]
 
     def start_conversation(self, staff: Staff, agent_id: str, **overrides: Any) -> dict[str, Any]:
-        body = {"agentId": agent_id, "userId": "user-12345", "source": "web", "metadata": {"referrer": "https://x.test"}}
+        body = {
+            "agentId": agent_id,
+            "userId": "user-12345",
+            "source": "web",
+            "metadata": {"referrer": "https://x.test"},
+        }
         body.update(overrides)
         response = self.client.post(f"{BASE}/conversations", json=body, headers=staff.headers)
         assert response.status_code == 201, response.text
@@ -160,12 +171,16 @@ class RealEstateDriver:
 
     def send(self, staff: Staff, conversation_id: str, content: str, sender: str = "user", **metadata: Any) -> dict:
         body = {"content": content, "sender": sender, "messageType": "text", "metadata": metadata}
-        response = self.client.post(f"{BASE}/conversations/{conversation_id}/messages", json=body, headers=staff.headers)
+        response = self.client.post(
+            f"{BASE}/conversations/{conversation_id}/messages", json=body, headers=staff.headers
+        )
         assert response.status_code == 201, response.text
         return response.json()["data"]
 
     def create_lead(self, staff: Staff, conversation_id: str | None = None, **overrides: Any) -> dict[str, Any]:
-        response = self.client.post(f"{BASE}/leads", json=lead_payload(conversation_id, **overrides), headers=staff.headers)
+        response = self.client.post(
+            f"{BASE}/leads", json=lead_payload(conversation_id, **overrides), headers=staff.headers
+        )
         assert response.status_code == 201, response.text
         return response.json()["data"]["lead"]
 
@@ -354,36 +369,36 @@ let remainingFailures = parseInt(process.env.FAIL_FIRST || '0', 10);
 app.post('/webhooks/agent-events', (req, res) => {
   const signature = req.headers['x-signature'];
   const payload = JSON.stringify(req.body);
-  
+
   // Verify webhook signature
   const expectedSignature = crypto
     .createHmac('sha256', process.env.WEBHOOK_SECRET)
     .update(payload)
     .digest('hex');
-  
+
   if (signature !== `sha256=${expectedSignature}`) {
     return res.status(401).send('Invalid signature');
   }
-  
+
   const { event, data } = req.body;
-  
+
   switch (event) {
     case 'conversation.started':
       console.log('New conversation started:', data.conversation.id);
       // Handle conversation start
       break;
-      
+
     case 'lead.qualified':
       console.log('New qualified lead:', data.lead.id);
       // Notify sales team, add to CRM, etc.
       break;
-      
+
     case 'conversation.ended':
       console.log('Conversation ended:', data.conversation.id);
       // Update analytics, send follow-up emails, etc.
       break;
   }
-  
+
   res.status(200).send('OK');
 });
 // --- end of the spec's handler ---
@@ -405,7 +420,9 @@ const server = http.createServer((request, response) => {
     const handler = routes[request.url];
     if (!handler) { report(404); response.writeHead(404); response.end(); return; }
     const req = { headers: request.headers, body: JSON.parse(raw) };
-    const res = { status: (code) => ({ send: (text) => { report(code); response.writeHead(code); response.end(text); } }) };
+    const res = { status: (code) => ({ send: (text) => {
+      report(code); response.writeHead(code); response.end(text);
+    } }) };
     handler(req, res);
   });
 });
@@ -423,14 +440,12 @@ class NodeReceiver:
         import tempfile
         import threading
 
-        self._script = tempfile.NamedTemporaryFile("w", suffix=".js", delete=False)
-        self._script.write(RECEIVER_JS)
-        self._script.close()
+        with tempfile.NamedTemporaryFile("w", suffix=".js", delete=False) as script:
+            script.write(RECEIVER_JS)
+        self._script = script
         environment = {**os.environ, "WEBHOOK_SECRET": secret, "FAIL_FIRST": str(fail_first)}
-        self.process = subprocess.Popen(
-            ["node", self._script.name], stdout=subprocess.PIPE, text=True, env=environment
-        )
-        self.lines: "queue.Queue[str]" = queue.Queue()
+        self.process = subprocess.Popen(["node", self._script.name], stdout=subprocess.PIPE, text=True, env=environment)
+        self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         first = self.lines.get(timeout=10)
         assert first.startswith("LISTENING "), first
@@ -456,7 +471,7 @@ class NodeReceiver:
             except queue.Empty:
                 return self.received
             if line.startswith("RECEIVED "):
-                self.received.append(json.loads(line[len("RECEIVED "):]))
+                self.received.append(json.loads(line[len("RECEIVED ") :]))
 
     def close(self) -> None:
         import os

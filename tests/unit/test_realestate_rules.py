@@ -23,7 +23,11 @@ _numbers = st.one_of(
     st.integers(min_value=-(10**25), max_value=10**25),
     st.floats(allow_nan=False, allow_infinity=False, width=64),
 )
-_keys = st.one_of(st.text(max_size=6), st.integers(min_value=0, max_value=5_000_000_000).map(str), st.sampled_from(["01", "-1", "1.5"]))
+_keys = st.one_of(
+    st.text(max_size=6),
+    st.integers(min_value=0, max_value=5_000_000_000).map(str),
+    st.sampled_from(["01", "-1", "1.5"]),
+)
 _json = st.recursive(
     st.one_of(st.none(), st.booleans(), _numbers, st.text(max_size=12)),
     lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(_keys, children, max_size=4)),
@@ -32,8 +36,11 @@ _json = st.recursive(
 
 
 def node_restringify(documents: list[str]) -> list[str]:
-    script = "const lines = require('fs').readFileSync(0, 'utf8').split('\\n').filter(Boolean);" \
-        "for (const line of lines) { process.stdout.write(JSON.stringify(JSON.stringify(JSON.parse(JSON.parse(line)))) + '\\n'); }"
+    script = (
+        "const lines = require('fs').readFileSync(0, 'utf8').split('\\n').filter(Boolean);"
+        "for (const line of lines) {"
+        " process.stdout.write(JSON.stringify(JSON.stringify(JSON.parse(JSON.parse(line)))) + '\\n'); }"
+    )
     sent = "\n".join(json.dumps(document) for document in documents) + "\n"
     output = subprocess.run(["node", "-e", script], input=sent, capture_output=True, text=True, check=True).stdout
     return [json.loads(line) for line in output.split("\n") if line]
@@ -58,7 +65,7 @@ def test_js_dumps_writes_what_javascript_writes_back(values):
         (-0.0, "0"),
         (12345678901234567890, "12345678901234567000"),
         ({"b": 1, "10": 2, "2": 3, "a": 4}, '{"2":3,"10":2,"b":1,"a":4}'),
-        ("é\u2028\x1f\"\\", '"é\u2028\\u001f\\"\\\\"'),
+        ('é\u2028\x1f"\\', '"é\u2028\\u001f\\"\\\\"'),
     ],
 )
 def test_js_dumps_known_cases(value, expected):
@@ -129,7 +136,8 @@ def test_standard_webhooks_key_of_a_whsec_secret_is_its_base64_body():
 
 
 @pytest.mark.parametrize(
-    ("scores", "expected"), [((8, 7, 9, 6), 75), ((8, 8, 9, 7), 80), ((0, 0, 0, 0), 0), ((10, 10, 10, 10), 100), ((1, 0, 0, 0), 3)]
+    ("scores", "expected"),
+    [((8, 7, 9, 6), 75), ((8, 8, 9, 7), 80), ((0, 0, 0, 0), 0), ((10, 10, 10, 10), 100), ((1, 0, 0, 0), 3)],
 )
 def test_qualification_score_is_the_share_of_forty_points(scores, expected):
     assert bant.qualification_score(dict(zip(bant.CRITERIA, scores, strict=True))) == expected
@@ -166,7 +174,9 @@ def test_suggestions_keep_the_strongest_signal_and_its_evidence():
 
 
 def test_html_and_markdown_lose_their_markup_and_keep_their_text():
-    html = extraction.extract(extraction.HTML, b"<style>p{}</style><p>Open <b>house</b> &amp; tour</p><script>x()</script>")
+    html = extraction.extract(
+        extraction.HTML, b"<style>p{}</style><p>Open <b>house</b> &amp; tour</p><script>x()</script>"
+    )
     assert html.pages == ["Open house & tour"]
     markdown = extraction.extract(extraction.MARKDOWN, b"## Fees\n\n* **HOA**: see [the list](http://x)\n")
     assert markdown.pages == ["Fees\n\nHOA: see the list"]
@@ -177,7 +187,7 @@ def test_empty_and_damaged_files_are_unreadable_with_a_reason():
         extraction.extract(extraction.TEXT, b"   \n ")
     with pytest.raises(extraction.DocumentUnreadable, match="PDF"):
         extraction.extract(extraction.PDF, b"%PDF-1.7 garbage")
-    with pytest.raises(extraction.DocumentUnreadable, match="damaged|Word"):
+    with pytest.raises(extraction.DocumentUnreadable, match=r"damaged|Word"):
         extraction.extract(extraction.DOCX, b"PK\x03\x04garbage")
 
 
@@ -225,6 +235,8 @@ def test_errors_use_only_the_spec_codes_and_always_carry_field_and_value():
     assert body["error"]["details"] == {"field": None, "value": None, "reason": "INVALID_CREDENTIALS"}
     status, body = REALESTATE_STYLE.body(NotFound("gone", {"field": "agentId", "value": "a1"}), "req-2")
     assert (status, body["error"]["details"]) == (404, {"field": "agentId", "value": "a1"})
-    status, body = REALESTATE_STYLE.body(RateLimited("slow down", {"limit": 10, "remaining": 0, "resetAt": 1, "retryAfter": 5}), "r")
+    status, body = REALESTATE_STYLE.body(
+        RateLimited("slow down", {"limit": 10, "remaining": 0, "resetAt": 1, "retryAfter": 5}), "r"
+    )
     assert status == 429 and body["error"]["details"]["retryAfter"] == 5 and body["error"]["details"]["field"] is None
     assert body["metadata"]["requestId"] == "r" and body["metadata"]["version"] == "1.0.0"

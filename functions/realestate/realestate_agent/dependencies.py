@@ -13,11 +13,11 @@ if TYPE_CHECKING:
     from realestate_agent.dal.deliveries import DeliveryRepository
     from realestate_agent.dal.documents import DocumentRepository
     from realestate_agent.dal.leads import LeadRepository
-    from realestate_agent.logic.leads import LeadServices
-    from realestate_agent.logic.conversations import ConversationServices
-    from realestate_agent.providers.responder import Responder
     from realestate_agent.dal.queues import JobQueue
     from realestate_agent.dal.webhook_secrets import WebhookSecrets
+    from realestate_agent.logic.conversations import ConversationServices
+    from realestate_agent.logic.leads import LeadServices
+    from realestate_agent.providers.responder import Responder
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,7 @@ from shared.errors import DomainError, Forbidden, InvalidInput, ServiceUnavailab
 from shared.ratelimit import RateLimit
 from shared.tokens import ACCESS, HmacSigningKey, RefreshSessions, TokenPolicy
 
+
 @lru_cache(maxsize=1)
 def _signing_key() -> HmacSigningKey:
     settings = get_realestate_settings()
@@ -81,9 +82,7 @@ def require(permission: str) -> Callable[..., Caller]:
     def dependency(request: Request, _declared: BearerCredentials = Security(bearer_scheme)) -> Caller:
         caller = caller_of(current_principal(request))
         if not caller.may(permission):
-            raise Forbidden(
-                f"The {permission} permission is required", {"field": "permissions", "value": permission}
-            )
+            raise Forbidden(f"The {permission} permission is required", {"field": "permissions", "value": permission})
         return caller
 
     return dependency

@@ -33,7 +33,9 @@ class AgentRepository:
 
     def create(self, agent: dict[str, Any]) -> None:
         item = {"pk": f"ORG#{agent['organizationId']}", "sk": f"AGENT#{agent['id']}", **agent}
-        aws.dynamodb().put_item(TableName=self.table, Item=to_item(item), ConditionExpression="attribute_not_exists(pk)")
+        aws.dynamodb().put_item(
+            TableName=self.table, Item=to_item(item), ConditionExpression="attribute_not_exists(pk)"
+        )
 
     def list(self, organization_id: str) -> list[dict[str, Any]]:
         items, start = [], None
@@ -120,7 +122,9 @@ class AgentRepository:
                 TableName=self.table,
                 Key=agent_key(organization_id, agent_id),
                 UpdateExpression="SET #status = :active, updatedAt = :now, provisioned = :yes ADD version :one",
-                ConditionExpression="#status = :creating AND (attribute_not_exists(pendingDocuments) OR pendingDocuments <= :zero)",
+                ConditionExpression=(
+                    "#status = :creating AND (attribute_not_exists(pendingDocuments) OR pendingDocuments <= :zero)"
+                ),
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues={
                     ":active": to_value("active"),

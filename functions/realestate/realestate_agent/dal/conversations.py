@@ -52,7 +52,13 @@ class ConversationRepository:
         and any ``extra`` writes (a webhook delivery), in one transaction."""
         item = {"pk": f"CONV#{conversation['id']}", "sk": "CONV", **conversation}
         items = [
-            {"Put": {"TableName": self.table, "Item": to_item(item), "ConditionExpression": "attribute_not_exists(pk)"}},
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": to_item(item),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
             {
                 "Update": {
                     "TableName": self.table,
@@ -122,7 +128,13 @@ class ConversationRepository:
                 "expiresAt": int(time.time()) + CLIENT_RECORD_SECONDS,
             }
             items.append(
-                {"Put": {"TableName": self.table, "Item": to_item(record), "ConditionExpression": "attribute_not_exists(pk)"}}
+                {
+                    "Put": {
+                        "TableName": self.table,
+                        "Item": to_item(record),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                }
             )
         try:
             aws.dynamodb().transact_write_items(TransactItems=items)
@@ -145,7 +157,9 @@ class ConversationRepository:
 
     def messages_by_id(self, conversation_id: str, message_ids: list[str]) -> list[dict[str, Any]]:
         found = batch_get(self.table, [(f"CONV#{conversation_id}", f"MSG#{mid}") for mid in message_ids])
-        return [_strip(found[key]) for mid in message_ids if (key := (f"CONV#{conversation_id}", f"MSG#{mid}")) in found]
+        return [
+            _strip(found[key]) for mid in message_ids if (key := (f"CONV#{conversation_id}", f"MSG#{mid}")) in found
+        ]
 
     def messages_after(self, conversation_id: str, after: str, limit: int, descending: bool = False) -> list[dict]:
         """Messages whose sort key is past ``after`` (a message id, or a prefix of one), oldest first."""

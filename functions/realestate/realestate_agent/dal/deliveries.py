@@ -32,7 +32,9 @@ class DeliveryRepository:
             **delivery,
             "expiresAt": int(time.time()) + RETENTION_SECONDS,
         }
-        return {"Put": {"TableName": self.table, "Item": to_item(item), "ConditionExpression": "attribute_not_exists(pk)"}}
+        return {
+            "Put": {"TableName": self.table, "Item": to_item(item), "ConditionExpression": "attribute_not_exists(pk)"}
+        }
 
     def get(self, agent_id: str, delivery_id: str) -> dict[str, Any] | None:
         response = aws.dynamodb().get_item(TableName=self.table, Key=_key(agent_id, delivery_id), ConsistentRead=True)
@@ -75,7 +77,10 @@ class DeliveryRepository:
             ":now": to_value(attempt["at"]),
             ":count": to_value(attempt["attempt"]),
         }
-        expression = "SET attempts = list_append(if_not_exists(attempts, :empty), :attempt), #status = :status, updatedAt = :now, attemptCount = :count"
+        expression = (
+            "SET attempts = list_append(if_not_exists(attempts, :empty), :attempt), #status = :status, "
+            "updatedAt = :now, attemptCount = :count"
+        )
         values[":empty"] = to_value([])
         if next_attempt_at:
             expression += ", nextAttemptAt = :next"
@@ -101,7 +106,10 @@ class DeliveryRepository:
             aws.dynamodb().update_item(
                 TableName=self.table,
                 Key=_key(delivery["agentId"], delivery["id"]),
-                UpdateExpression="SET #status = :status, updatedAt = :now, redeliveries = if_not_exists(redeliveries, :zero) + :one REMOVE nextAttemptAt",
+                UpdateExpression=(
+                    "SET #status = :status, updatedAt = :now, "
+                    "redeliveries = if_not_exists(redeliveries, :zero) + :one REMOVE nextAttemptAt"
+                ),
                 ConditionExpression=f"attribute_exists(pk) AND ({allowed})",
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues={

@@ -49,7 +49,13 @@ class DocumentRepository:
         try:
             aws.dynamodb().transact_write_items(
                 TransactItems=[
-                    {"Put": {"TableName": self.table, "Item": to_item(item), "ConditionExpression": "attribute_not_exists(pk)"}},
+                    {
+                        "Put": {
+                            "TableName": self.table,
+                            "Item": to_item(item),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
                     {
                         "Update": {
                             "TableName": self.table,
@@ -70,7 +76,9 @@ class DocumentRepository:
             raise
 
     def get(self, agent_id: str, document_id: str) -> dict[str, Any] | None:
-        response = aws.dynamodb().get_item(TableName=self.table, Key=_doc_key(agent_id, document_id), ConsistentRead=True)
+        response = aws.dynamodb().get_item(
+            TableName=self.table, Key=_doc_key(agent_id, document_id), ConsistentRead=True
+        )
         return _strip(from_item(response.get("Item")))
 
     def page(self, agent_id: str, page: int, limit: int) -> list[dict[str, Any]]:
@@ -93,9 +101,7 @@ class DocumentRepository:
                 break
         return items[(page - 1) * limit : wanted]
 
-    def finish(
-        self, document: dict[str, Any], changes: dict[str, Any], knowledge_entry: dict[str, Any] | None
-    ) -> bool:
+    def finish(self, document: dict[str, Any], changes: dict[str, Any], knowledge_entry: dict[str, Any] | None) -> bool:
         """processing -> ready (with the agent's knowledge entry) or failed, and the agent's pending
         count down, in one transaction. False if it was already finished or the agent is gone."""
         names = {f"#c{i}": name for i, name in enumerate(changes)}
@@ -115,7 +121,8 @@ class DocumentRepository:
                         "Update": {
                             "TableName": self.table,
                             "Key": _doc_key(document["agentId"], document["id"]),
-                            "UpdateExpression": "SET " + ", ".join(f"{n} = {v}" for n, v in zip(names, values, strict=True)),
+                            "UpdateExpression": "SET "
+                            + ", ".join(f"{n} = {v}" for n, v in zip(names, values, strict=True)),
                             "ConditionExpression": "#docstatus = :processing",
                             "ExpressionAttributeNames": {**names, "#docstatus": "status"},
                             "ExpressionAttributeValues": {**values, ":processing": to_value("processing")},
@@ -189,7 +196,9 @@ class DocumentRepository:
         s3 = aws.client("s3")
         listed = s3.list_objects_v2(Bucket=self.bucket, Prefix=prefix, MaxKeys=1000).get("Contents", [])
         if listed:
-            s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": o["Key"]} for o in listed], "Quiet": True})
+            s3.delete_objects(
+                Bucket=self.bucket, Delete={"Objects": [{"Key": o["Key"]} for o in listed], "Quiet": True}
+            )
         return len(listed)
 
 

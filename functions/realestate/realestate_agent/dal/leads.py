@@ -45,7 +45,13 @@ class LeadRepository:
     def create(self, lead: dict[str, Any], extra: list[dict[str, Any]]) -> None:
         item = {"pk": f"LEAD#{lead['id']}", "sk": "LEAD", **lead}
         items = [
-            {"Put": {"TableName": self.table, "Item": to_item(item), "ConditionExpression": "attribute_not_exists(pk)"}},
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": to_item(item),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
             *extra,
             *LEADS.writes(self.table, lead["organizationId"], None, lead),
         ]
@@ -82,7 +88,8 @@ class LeadRepository:
         except ClientError as error:
             if cancellation_codes(error)[:1] == ["ConditionalCheckFailed"]:
                 raise Conflict(
-                    "The lead was changed by another request; fetch it and retry", {"field": "leadId", "value": after["id"]}
+                    "The lead was changed by another request; fetch it and retry",
+                    {"field": "leadId", "value": after["id"]},
                 ) from error
             raise
         after["version"] = before["version"] + 1

@@ -52,9 +52,7 @@ class ListView:
         old = self.entries(organization_id, before) if before else set()
         new = self.entries(organization_id, after) if after else set()
         reference = (after or before or {}).get("id")
-        items: list[dict] = [
-            {"Delete": {"TableName": table, "Key": _key(pk, sk)}} for pk, sk in sorted(old - new)
-        ] + [
+        items: list[dict] = [{"Delete": {"TableName": table, "Key": _key(pk, sk)}} for pk, sk in sorted(old - new)] + [
             {"Put": {"TableName": table, "Item": to_item({"pk": pk, "sk": sk, "ref": reference})}}
             for pk, sk in sorted(new - old)
         ]
@@ -99,7 +97,11 @@ class ListView:
             total = int(counter["n"]["N"]) if counter else 0
         else:
             condition = "pk = :pk AND sk BETWEEN :from AND :to"
-            values = {":pk": to_value(partition), ":from": to_value(f"{order}#{lower_bound}"), ":to": to_value(f"{order}#~")}
+            values = {
+                ":pk": to_value(partition),
+                ":from": to_value(f"{order}#{lower_bound}"),
+                ":to": to_value(f"{order}#~"),
+            }
             total = _count(table, condition, values)
         offset = (page - 1) * limit
         if offset >= total:
@@ -107,7 +109,9 @@ class ListView:
         refs = _refs(table, condition, values, descending, offset + limit)
         return refs[offset : offset + limit], total
 
-    def all_refs(self, table: str, organization_id: str, filters: dict[str, str], order: str, lower_bound: str) -> list[str]:
+    def all_refs(
+        self, table: str, organization_id: str, filters: dict[str, str], order: str, lower_bound: str
+    ) -> list[str]:
         """Every index entry's sort key in a bounded range (for an in-memory re-sort)."""
         condition = "pk = :pk AND sk BETWEEN :from AND :to"
         values = {

@@ -32,17 +32,25 @@ class OrganizationRepository:
     # -- organisations ------------------------------------------------------------------------
     def organization_put(self, organization: dict[str, Any]) -> dict[str, Any]:
         item = {"pk": f"ORG#{organization['id']}", "sk": "ORG", **organization}
-        return {"Put": {"TableName": self.table, "Item": to_item(item), "ConditionExpression": "attribute_not_exists(pk)"}}
+        return {
+            "Put": {"TableName": self.table, "Item": to_item(item), "ConditionExpression": "attribute_not_exists(pk)"}
+        }
 
     def member_put(self, organization_id: str, member: dict[str, Any]) -> dict[str, Any]:
         item = {"pk": f"ORG#{organization_id}", "sk": f"MEMBER#{member['userId']}", **member}
-        return {"Put": {"TableName": self.table, "Item": to_item(item), "ConditionExpression": "attribute_not_exists(pk)"}}
+        return {
+            "Put": {"TableName": self.table, "Item": to_item(item), "ConditionExpression": "attribute_not_exists(pk)"}
+        }
 
     def get(self, organization_id: str) -> dict[str, Any] | None:
-        item = from_item(aws.dynamodb().get_item(TableName=self.table, Key=_key(f"ORG#{organization_id}", "ORG")).get("Item"))
+        item = from_item(
+            aws.dynamodb().get_item(TableName=self.table, Key=_key(f"ORG#{organization_id}", "ORG")).get("Item")
+        )
         return _strip(item)
 
-    def update(self, organization_id: str, name: str | None, settings: dict[str, Any], updated_at: str) -> dict[str, Any]:
+    def update(
+        self, organization_id: str, name: str | None, settings: dict[str, Any], updated_at: str
+    ) -> dict[str, Any]:
         names = {"#updatedAt": "updatedAt"}
         values: dict[str, Any] = {":now": to_value(updated_at)}
         sets = ["#updatedAt = :now"]
@@ -71,7 +79,9 @@ class OrganizationRepository:
     # -- members --------------------------------------------------------------------------------
     def member(self, organization_id: str, user_id: str) -> dict[str, Any] | None:
         key = _key(f"ORG#{organization_id}", f"MEMBER#{user_id}")
-        return _strip(from_item(aws.dynamodb().get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item")))
+        return _strip(
+            from_item(aws.dynamodb().get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item"))
+        )
 
     def members(self, organization_id: str) -> list[dict[str, Any]]:
         return [_strip(item) for item in self._query(organization_id, "MEMBER#")]
@@ -164,7 +174,9 @@ class OrganizationRepository:
             },
         ]
         if previous and previous.get("tokenHash") and previous["tokenHash"] != token_hash:
-            items.append({"Delete": {"TableName": self.table, "Key": _key(f"INVITE#{previous['tokenHash']}", "INVITE")}})
+            items.append(
+                {"Delete": {"TableName": self.table, "Key": _key(f"INVITE#{previous['tokenHash']}", "INVITE")}}
+            )
         self._transact(items)
 
     def invitation(self, token_hash: str) -> dict[str, Any] | None:
@@ -192,7 +204,12 @@ class OrganizationRepository:
                     "ConditionExpression": "attribute_exists(pk)",
                 }
             },
-            {"Delete": {"TableName": self.table, "Key": _key(f"ORG#{organization_id}", f"INVITATION#{member['email']}")}},
+            {
+                "Delete": {
+                    "TableName": self.table,
+                    "Key": _key(f"ORG#{organization_id}", f"INVITATION#{member['email']}"),
+                }
+            },
         ]
         if member["role"] == "admin":
             writes.append(self._admin_count_update(organization_id, 1))

@@ -108,7 +108,9 @@ def send_message(
         payload = {"conversationId": conversationId, **body.model_dump(mode="json")}
         return respond_idempotently(request, caller.user_id, payload, lambda: run()[:2])
     status, content, replayed = run()
-    return JSONResponse(status_code=status, content=content, headers={"Idempotent-Replayed": "true"} if replayed else None)
+    return JSONResponse(
+        status_code=status, content=content, headers={"Idempotent-Replayed": "true"} if replayed else None
+    )
 
 
 @router.get("/{conversationId}/messages", response_model=Envelope[Page[MessageView]])
@@ -143,7 +145,9 @@ def stream(
     caller: Caller = Depends(require("conversation:read")),
 ) -> Any:
     if last_event_id is not None and not _MESSAGE_ID.match(last_event_id):
-        raise InvalidInput("Last-Event-ID is not a message id of this stream", {"field": "Last-Event-ID", "value": last_event_id})
+        raise InvalidInput(
+            "Last-Event-ID is not a message id of this stream", {"field": "Last-Event-ID", "value": last_event_id}
+        )
     events = logic.stream_events(dependencies.conversation_services(), caller, conversationId, last_event_id, limit)
     return Response(content=format_sse(events), media_type="text/event-stream", headers={"X-Accel-Buffering": "no"})
 

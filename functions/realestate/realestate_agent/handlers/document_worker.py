@@ -69,7 +69,9 @@ def handle_record(record: dict[str, Any]) -> None:
     elif body.get("type") in ("agent.provision", "agent.delete"):
         run_job(body, last_attempt)
     elif body.get("Event") != "s3:TestEvent":
-        logger(API_NAME).warning("Ignoring an unknown document queue message", extra={"messageId": record.get("messageId")})
+        logger(API_NAME).warning(
+            "Ignoring an unknown document queue message", extra={"messageId": record.get("messageId")}
+        )
 
 
 def handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:

@@ -30,7 +30,9 @@ class HealthReport(BaseModel):
 
 def _database() -> tuple[str, str]:
     aws.dynamodb().get_item(
-        TableName=get_realestate_settings().table, Key={"pk": {"S": "HEALTH"}, "sk": {"S": "HEALTH"}}, ConsistentRead=True
+        TableName=get_realestate_settings().table,
+        Key={"pk": {"S": "HEALTH"}, "sk": {"S": "HEALTH"}},
+        ConsistentRead=True,
     )
     return "pass", "Database connection established"
 
@@ -101,7 +103,13 @@ def ready(request: Request) -> Any:
 @router.get("/live", response_model=Envelope[HealthReport])
 def live(request: Request) -> Any:
     STATS.record(0.0, False)
-    report = {"status": "alive", "version": API_VERSION, "uptime": logic.uptime_seconds(), "timestamp": utc_now_iso(), "checks": {}}
+    report = {
+        "status": "alive",
+        "version": API_VERSION,
+        "uptime": logic.uptime_seconds(),
+        "timestamp": utc_now_iso(),
+        "checks": {},
+    }
     return ok(request, report)
 
 

@@ -41,16 +41,33 @@ def attempt(record: dict[str, Any]) -> bool:
     now = utc_now_iso()
     number = len(delivery.get("attempts") or []) + 1
     if agent is None or agent["status"] == "deleting" or not webhook or delivery["event"] not in webhook["events"]:
-        deliveries.record_attempt(delivery, {"attempt": number, "at": now, "error": "cancelled: the agent no longer sends this event"}, "cancelled", None)
+        deliveries.record_attempt(
+            delivery,
+            {"attempt": number, "at": now, "error": "cancelled: the agent no longer sends this event"},
+            "cancelled",
+            None,
+        )
         return True
     settings = get_realestate_settings()
-    secret = dependencies.webhook_secrets().open(delivery["organizationId"], delivery["agentId"], webhook["secretCiphertext"])
+    secret = dependencies.webhook_secrets().open(
+        delivery["organizationId"], delivery["agentId"], webhook["secretCiphertext"]
+    )
     headers = webhooks.signature_headers(secret, delivery["id"], int(time.time()), delivery["body"])
     headers["X-Webhook-Event"] = delivery["event"]
     result = transport.post(
-        webhook["url"], delivery["body"], headers, settings.webhook_timeout_seconds, settings.allow_local_webhook_targets
+        webhook["url"],
+        delivery["body"],
+        headers,
+        settings.webhook_timeout_seconds,
+        settings.allow_local_webhook_targets,
     )
-    entry = {"attempt": number, "at": now, "statusCode": result.status_code, "durationMs": result.duration_ms, "error": result.error}
+    entry = {
+        "attempt": number,
+        "at": now,
+        "statusCode": result.status_code,
+        "durationMs": result.duration_ms,
+        "error": result.error,
+    }
     entry = {k: v for k, v in entry.items() if v is not None}
     if result.succeeded:
         deliveries.record_attempt(delivery, entry, "delivered", None)
@@ -60,7 +77,9 @@ def attempt(record: dict[str, Any]) -> bool:
     count(API_NAME, "WebhookAttemptFailed")
     if delay is None:
         deliveries.record_attempt(delivery, entry, "failed", None)
-        logger(API_NAME).warning("Webhook delivery gave up; moving to the dead-letter queue", extra={"deliveryId": delivery["id"]})
+        logger(API_NAME).warning(
+            "Webhook delivery gave up; moving to the dead-letter queue", extra={"deliveryId": delivery["id"]}
+        )
         dependencies.webhook_jobs().postpone(record["receiptHandle"], 0)
         return False
     deliveries.record_attempt(delivery, entry, "pending", _iso_in(delay))

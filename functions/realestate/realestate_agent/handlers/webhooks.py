@@ -61,7 +61,9 @@ def get_delivery(
     return ok(request, {"delivery": delivery_view(_delivery(caller, agentId, deliveryId), with_payload=True)})
 
 
-@router.post("/{agentId}/webhook-deliveries/{deliveryId}/redeliver", status_code=202, response_model=Envelope[DeliveryData])
+@router.post(
+    "/{agentId}/webhook-deliveries/{deliveryId}/redeliver", status_code=202, response_model=Envelope[DeliveryData]
+)
 def redeliver(
     agentId: str,  # noqa: N803 - the spec's casing
     deliveryId: str,  # noqa: N803
@@ -70,8 +72,12 @@ def redeliver(
 ) -> Any:
     """Starts the attempts over with the same delivery id (receivers drop what they already have)."""
     delivery = _delivery(caller, agentId, deliveryId)
-    stuck_before = (datetime.now(UTC) - timedelta(minutes=STUCK_MINUTES)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    if not dependencies.deliveries().mark(delivery, "pending", utc_now_iso(), ("delivered", "failed", "cancelled"), stuck_before):
+    stuck_before = (
+        (datetime.now(UTC) - timedelta(minutes=STUCK_MINUTES)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    )
+    if not dependencies.deliveries().mark(
+        delivery, "pending", utc_now_iso(), ("delivered", "failed", "cancelled"), stuck_before
+    ):
         raise field_error(Conflict, "The delivery is still being attempted", "deliveryId", deliveryId)
     dependencies.webhook_jobs().send(events.job_of(delivery))
     return ok(request, {"delivery": delivery_view({**delivery, "status": "pending"}, with_payload=True)})

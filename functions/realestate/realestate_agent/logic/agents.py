@@ -24,8 +24,8 @@ Decisions the spec leaves open:
 import uuid
 from typing import Any, Protocol
 
-from realestate_agent.errors import field_error
 from realestate_agent.access import Caller
+from realestate_agent.errors import field_error
 from realestate_agent.logic import webhooks
 from realestate_agent.models.api import CreateAgentRequest, UpdateAgentRequest, WebhookConfig
 from shared.errors import Conflict, NotFound, ServiceUnavailable, utc_now_iso
@@ -132,7 +132,9 @@ def create_agent(
     }
     secret = None
     if request.webhook is not None:
-        agent["webhook"], secret = _webhook(request.webhook, caller.organization_id, agent_id, sealer, allow_local, None)
+        agent["webhook"], secret = _webhook(
+            request.webhook, caller.organization_id, agent_id, sealer, allow_local, None
+        )
     store.create(agent)
     try:
         jobs.send({"type": "agent.provision", "organizationId": caller.organization_id, "agentId": agent_id})
@@ -166,7 +168,10 @@ def update_agent(
     if request.status is not None and request.status != agent["status"]:
         if agent["status"] not in ("active", "inactive"):
             raise field_error(
-                Conflict, f"An agent that is {agent['status']} cannot be made {request.status}", "status", request.status
+                Conflict,
+                f"An agent that is {agent['status']} cannot be made {request.status}",
+                "status",
+                request.status,
             )
         changes["status"] = request.status
     updated = store.replace(agent, changes)

@@ -34,26 +34,76 @@ _AMOUNT = re.compile(
     r"|\b\d{1,3}(?:,\d{3}){1,3}\b|half a million",
     re.IGNORECASE,
 )
+
+
+def _any(*alternatives: str) -> re.Pattern:
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
 _RULES: dict[str, list[tuple[int, re.Pattern]]] = {
     "budget": [
-        (9, re.compile(r"\bpre-?approved\b|\bcash buyer\b|\bmortgage (?:is )?approved\b", re.I)),
-        (3, re.compile(r"\bnot sure (?:what|how much) (?:we|i) can afford\b|\bno idea (?:about|on) (?:the )?budget\b", re.I)),
-        (5, re.compile(r"\bbudget\b|\bafford\b|\bprice range\b", re.I)),
+        (9, _any(r"\bpre-?approved\b", r"\bcash buyer\b", r"\bmortgage (?:is )?approved\b")),
+        (3, _any(r"\bnot sure (?:what|how much) (?:we|i) can afford\b", r"\bno idea (?:about|on) (?:the )?budget\b")),
+        (5, _any(r"\bbudget\b", r"\bafford\b", r"\bprice range\b")),
     ],
     "authority": [
-        (9, re.compile(r"\bi(?:'m| am) the (?:buyer|decision maker)\b|\bi decide\b|\bmy decision\b|\bi make the (?:call|decision)\b", re.I)),
-        (4, re.compile(r"\b(?:need|have) to (?:ask|check with|talk to|consult)\b|\bnot my decision\b", re.I)),
-        (7, re.compile(r"\bmy (?:wife|husband|partner|spouse) and i\b|\bwe(?:'re| are) (?:buying|deciding|looking)\b|\bwe decide\b", re.I)),
+        (
+            9,
+            _any(
+                r"\bi(?:'m| am) the (?:buyer|decision maker)\b",
+                r"\bi decide\b",
+                r"\bmy decision\b",
+                r"\bi make the (?:call|decision)\b",
+            ),
+        ),
+        (4, _any(r"\b(?:need|have) to (?:ask|check with|talk to|consult)\b", r"\bnot my decision\b")),
+        (
+            7,
+            _any(
+                r"\bmy (?:wife|husband|partner|spouse) and i\b",
+                r"\bwe(?:'re| are) (?:buying|deciding|looking)\b",
+                r"\bwe decide\b",
+            ),
+        ),
     ],
     "need": [
-        (2, re.compile(r"\bjust (?:browsing|looking around|curious)\b", re.I)),
-        (8, re.compile(r"\b\d+\s?-?\s?(?:bed(?:room)?s?|bath(?:room)?s?|br)\b|\blooking for\b|\bneed (?:a|an|to)\b|\brelocat|\bmoving\b|\bgarage\b|\bschool", re.I)),
+        (2, _any(r"\bjust (?:browsing|looking around|curious)\b")),
+        (
+            8,
+            _any(
+                r"\b\d+\s?-?\s?(?:bed(?:room)?s?|bath(?:room)?s?|br)\b",
+                r"\blooking for\b",
+                r"\bneed (?:a|an|to)\b",
+                r"\brelocat",
+                r"\bmoving\b",
+                r"\bgarage\b",
+                r"\bschool",
+            ),
+        ),
     ],
     "timeline": [
-        (9, re.compile(r"\basap\b|\burgent(?:ly)?\b|\bthis month\b|\bright away\b|\bimmediately\b|\bwithin (?:a|one|two|three|\d) weeks?\b", re.I)),
-        (7, re.compile(r"\bnext month\b|\bwithin (?:a|one|two|three|[1-3]) months?\b|\bby (?:spring|summer|fall|autumn|winter)\b|\bin (?:two|three|[23]) months\b", re.I)),
-        (6, re.compile(r"\b(?:within|in) (?:four|five|six|[4-6]|3-6|3 to 6) months\b", re.I)),
-        (3, re.compile(r"\bnext year\b|\bno rush\b|\bsomeday\b|\bin a (?:year|few years)\b", re.I)),
+        (
+            9,
+            _any(
+                r"\basap\b",
+                r"\burgent(?:ly)?\b",
+                r"\bthis month\b",
+                r"\bright away\b",
+                r"\bimmediately\b",
+                r"\bwithin (?:a|one|two|three|\d) weeks?\b",
+            ),
+        ),
+        (
+            7,
+            _any(
+                r"\bnext month\b",
+                r"\bwithin (?:a|one|two|three|[1-3]) months?\b",
+                r"\bby (?:spring|summer|fall|autumn|winter)\b",
+                r"\bin (?:two|three|[23]) months\b",
+            ),
+        ),
+        (6, _any(r"\b(?:within|in) (?:four|five|six|[4-6]|3-6|3 to 6) months\b")),
+        (3, _any(r"\bnext year\b", r"\bno rush\b", r"\bsomeday\b", r"\bin a (?:year|few years)\b")),
     ],
 }
 
@@ -82,7 +132,9 @@ def merge_suggestion(previous: dict[str, Any] | None, text: str, now: str) -> di
     if not signals and previous is None:
         return None
     suggestion = {name: int((previous or {}).get(name, 0)) for name in CRITERIA}
-    evidence: dict[str, list[str]] = {name: list(((previous or {}).get("evidence") or {}).get(name, [])) for name in CRITERIA}
+    evidence: dict[str, list[str]] = {
+        name: list(((previous or {}).get("evidence") or {}).get(name, [])) for name in CRITERIA
+    }
     for criterion, (score, phrases) in signals.items():
         if score >= suggestion[criterion]:
             suggestion[criterion] = score

@@ -110,7 +110,9 @@ def since_bound(since: str | None) -> str:
     return f"msg_{int(moment.timestamp() * 1000) + 1:013d}"
 
 
-def visible_conversation(services: ConversationServices, caller: Caller, conversation_id: str, consistent=False) -> dict:
+def visible_conversation(
+    services: ConversationServices, caller: Caller, conversation_id: str, consistent=False
+) -> dict:
     conversation = services.conversations.get(conversation_id, consistent)
     if conversation is None or conversation["organizationId"] != caller.organization_id:
         raise not_found(conversation_id)
@@ -128,7 +130,9 @@ def start(services: ConversationServices, caller: Caller, request: StartConversa
     if agent is None or agent["status"] == "deleting":
         raise agent_not_found(request.agentId)
     if agent["status"] not in ("active", "creating"):
-        raise field_error(Conflict, f"The agent is {agent['status']} and cannot start conversations", "agentId", request.agentId)
+        raise field_error(
+            Conflict, f"The agent is {agent['status']} and cannot start conversations", "agentId", request.agentId
+        )
     now = utc_now_iso()
     conversation = {
         "id": f"conv_{int(time.time() * 1000):013d}{secrets.token_hex(6)}",
@@ -143,7 +147,9 @@ def start(services: ConversationServices, caller: Caller, request: StartConversa
         "updatedAt": now,
         "startedBy": caller.user_id,
     }
-    delivery = events.plan_delivery(agent, "conversation.started", {"conversation": conversation_view(conversation)}, now)
+    delivery = events.plan_delivery(
+        agent, "conversation.started", {"conversation": conversation_view(conversation)}, now
+    )
     services.conversations.start(conversation, [services.deliveries.put_item(delivery)] if delivery else [])
     _queue(services, delivery)
     return conversation
@@ -224,7 +230,12 @@ def _reply(
         recent = services.conversations.messages_after(conversation["id"], "", HISTORY_FOR_PROVIDERS, descending=True)
         history = [{"sender": m["sender"], "content": m["content"]} for m in reversed(recent)]
     answer = services.responder.respond(
-        settings, message["content"], hits, history, bant.missing_criteria(suggestion), f"{conversation['id']}|{message['id']}"
+        settings,
+        message["content"],
+        hits,
+        history,
+        bant.missing_criteria(suggestion),
+        f"{conversation['id']}|{message['id']}",
     )
     reply_ms = max(now_ms, int(time.time() * 1000))
     return {
@@ -261,7 +272,9 @@ def end(services: ConversationServices, caller: Caller, conversation_id: str, re
     }
     agent = services.agents.get(caller.organization_id, conversation["agentId"])
     delivery = events.plan_delivery(agent, "conversation.ended", {"conversation": conversation_view(ended)}, now)
-    if not services.conversations.end(conversation, ended, [services.deliveries.put_item(delivery)] if delivery else []):
+    if not services.conversations.end(
+        conversation, ended, [services.deliveries.put_item(delivery)] if delivery else []
+    ):
         return visible_conversation(services, caller, conversation_id, consistent=True)
     _queue(services, delivery)
     return ended
@@ -272,7 +285,9 @@ def messages(
 ) -> tuple[list[dict[str, Any]], int]:
     conversation = visible_conversation(services, caller, conversation_id)
     after = since_bound(since)
-    total = services.conversations.count_messages(conversation_id, after) if since else conversation.get("messageCount", 0)
+    total = (
+        services.conversations.count_messages(conversation_id, after) if since else conversation.get("messageCount", 0)
+    )
     if (page - 1) * limit >= total:
         return [], total
     return services.conversations.message_page(conversation_id, after, page, limit), total

@@ -110,7 +110,9 @@ def upload(store: DocumentStore, agent: dict[str, Any], request: DocumentUpload,
     try:
         store.store_file(document["objectKey"], content, kind, {"document-id": document["id"]})
     except Exception:
-        store.finish(document, {"status": "failed", "statusReason": "The file could not be stored", "updatedAt": now}, None)
+        store.finish(
+            document, {"status": "failed", "statusReason": "The file could not be stored", "updatedAt": now}, None
+        )
         raise
     return document
 
@@ -130,12 +132,16 @@ def process(store: DocumentStore, document: dict[str, Any], last_attempt: bool) 
         content = store.read_file(document["objectKey"])
         text = extraction.extract(document["mimeType"], content)
     except extraction.DocumentUnreadable as unreadable:
-        store.finish(document, {"status": "failed", "statusReason": str(unreadable), "updatedAt": now, "processedAt": now}, None)
+        store.finish(
+            document, {"status": "failed", "statusReason": str(unreadable), "updatedAt": now, "processedAt": now}, None
+        )
         return "failed"
     except Exception:
         if last_attempt:
             reason = "Processing failed repeatedly; upload the document again"
-            store.finish(document, {"status": "failed", "statusReason": reason, "updatedAt": now, "processedAt": now}, None)
+            store.finish(
+                document, {"status": "failed", "statusReason": reason, "updatedAt": now, "processedAt": now}, None
+            )
             return "failed"
         raise
     paged = document["mimeType"] == extraction.PDF

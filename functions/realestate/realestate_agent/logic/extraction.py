@@ -51,7 +51,7 @@ def canonical_type(mime_type: str) -> str | None:
 
 def signature_problem(kind: str, content: bytes) -> str | None:
     """Why the bytes cannot be the declared type (checked at upload), or None."""
-    if kind == PDF and not content.lstrip()[:5] == b"%PDF-":
+    if kind == PDF and content.lstrip()[:5] != b"%PDF-":
         return "is not a PDF file (it does not start with %PDF-)"
     if kind == DOCX and not content.startswith(b"PK\x03\x04"):
         return "is not a DOCX file (it is not a ZIP container)"
@@ -134,7 +134,24 @@ def _docx(content: bytes) -> str:
 
 class _TextOfHtml(HTMLParser):
     SKIPPED = {"script", "style", "noscript", "template", "head", "svg"}
-    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "ul", "ol"}
+    BLOCKS = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "table",
+        "ul",
+        "ol",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -128,9 +128,13 @@ def create(services: LeadServices, caller: Caller, request: CreateLeadRequest) -
     if request.conversationId is not None:
         conversation = services.conversations.get(request.conversationId)
         if conversation is None or conversation["organizationId"] != caller.organization_id:
-            raise field_error(NotFound, f"Conversation {request.conversationId} not found", "conversationId", request.conversationId)
+            raise field_error(
+                NotFound, f"Conversation {request.conversationId} not found", "conversationId", request.conversationId
+            )
         if conversation.get("leadId"):
-            raise field_error(Conflict, "This conversation already has a lead", "conversationId", request.conversationId)
+            raise field_error(
+                Conflict, "This conversation already has a lead", "conversationId", request.conversationId
+            )
     scores = request.initialBANT.model_dump() if request.initialBANT else None
     source = request.source.model_dump(exclude_none=True)
     lead: dict[str, Any] = {
@@ -146,7 +150,13 @@ def create(services: LeadServices, caller: Caller, request: CreateLeadRequest) -
         "qualificationScore": bant.qualification_score(scores) if scores else None,
         "notes": request.notes,
         "statusHistory": [
-            {"status": "new", "previousStatus": None, "reason": "Lead created", "changedBy": caller.user_id, "changedAt": now}
+            {
+                "status": "new",
+                "previousStatus": None,
+                "reason": "Lead created",
+                "changedBy": caller.user_id,
+                "changedAt": now,
+            }
         ],
         "createdBy": caller.user_id,
         "createdAt": now,

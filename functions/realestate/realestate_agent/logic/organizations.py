@@ -22,9 +22,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from realestate_agent.access import ROLES, Caller
 from realestate_agent.dal.organizations import OrganizationRepository
 from realestate_agent.errors import field_error
-from realestate_agent.access import ROLES, Caller
 from shared.errors import Conflict, NotFound, Unauthorized, utc_now_iso
 
 DEFAULT_QUALIFICATION_THRESHOLD = 80

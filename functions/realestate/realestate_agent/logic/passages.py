@@ -23,35 +23,39 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text.replace("\n", " ")) if part.strip()]
 
 
+def _page_texts(page: str) -> list[str]:
+    """One page's passages: whole paragraphs packed up to MAX_WORDS, long ones cut at sentences."""
+    texts: list[str] = []
+    current: list[str] = []
+    count = 0
+    for paragraph in (p.strip() for p in page.split("\n\n")):
+        if not paragraph:
+            continue
+        pieces = [paragraph] if len(paragraph.split()) <= MAX_WORDS else sentences(paragraph)
+        for piece in pieces:
+            words = piece.split()
+            while len(words) > MAX_WORDS:  # a "sentence" without ends (a table dumped as one line)
+                if current:
+                    texts.append(" ".join(current))
+                    current, count = [], 0
+                texts.append(" ".join(words[:MAX_WORDS]))
+                words = words[MAX_WORDS:]
+            if current and count + len(words) > MAX_WORDS:
+                texts.append(" ".join(current))
+                current, count = [], 0
+            current.append(" ".join(words))
+            count += len(words)
+        if count >= MAX_WORDS // 2:
+            texts.append(" ".join(current))
+            current, count = [], 0
+    if current:
+        texts.append(" ".join(current))
+    return [text for text in texts if text]
+
+
 def split_passages(pages: list[str], paged: bool) -> list[Passage]:
     passages: list[Passage] = []
     for page_number, page in enumerate(pages, start=1):
-        current: list[str] = []
-        count = 0
-
-        def flush() -> None:
-            nonlocal current, count
-            if current:
-                passages.append(Passage(len(passages), page_number if paged else None, " ".join(current)))
-            current, count = [], 0
-
-        for paragraph in (p.strip() for p in page.split("\n\n")):
-            if not paragraph:
-                continue
-            pieces = [paragraph] if len(paragraph.split()) <= MAX_WORDS else sentences(paragraph)
-            for piece in pieces:
-                words = piece.split()
-                while len(words) > MAX_WORDS:  # a "sentence" without ends (a table row dump)
-                    flush()
-                    passages.append(
-                        Passage(len(passages), page_number if paged else None, " ".join(words[:MAX_WORDS]))
-                    )
-                    words = words[MAX_WORDS:]
-                if count + len(words) > MAX_WORDS:
-                    flush()
-                current.append(" ".join(words))
-                count += len(words)
-            if count >= MAX_WORDS // 2:
-                flush()
-        flush()
+        for text in _page_texts(page):
+            passages.append(Passage(len(passages), page_number if paged else None, text))
     return passages

@@ -24,6 +24,8 @@ Decisions the spec leaves open:
   after the ninth failure SQS moves the message to the dead-letter queue, whose alarm pages the
   operator. Every attempt is recorded on the delivery (``GET /agents/{id}/webhook-deliveries``);
   ``POST .../{deliveryId}/redeliver`` starts the attempts over with the same delivery id.
+* **Order**: deliveries are independent (a retried one arrives after later events); receivers
+  order by ``createdAt`` and drop duplicates by ``webhook-id``, as Standard Webhooks advises.
 * **Targets** (server-side request forgery): in Lambda, only ``https`` URLs without credentials,
   whose host is not ``localhost``/``*.local``/``*.internal`` nor a private, loopback, link-local,
   shared, reserved or multicast address; the host is resolved again at every attempt and the
@@ -145,5 +147,5 @@ def retry_delay(attempt: int, rng: random.Random | None = None) -> int | None:
     if attempt >= MAX_ATTEMPTS:
         return None
     base = RETRY_DELAYS_SECONDS[attempt - 1]
-    spread = (rng or random).uniform(-JITTER, JITTER)  # noqa: S311 - jitter, not security
+    spread = (rng or random).uniform(-JITTER, JITTER)
     return max(1, round(base * (1 + spread)))

@@ -86,7 +86,9 @@ def post(url: str, body: str, headers: dict[str, str], timeout: float, allow_loc
             )
             response = connection.getresponse()
             response.read(MAX_RESPONSE_BYTES)
-            return AttemptResult(response.status, elapsed(), None if 200 <= response.status < 300 else f"HTTP {response.status}")
+            return AttemptResult(
+                response.status, elapsed(), None if 200 <= response.status < 300 else f"HTTP {response.status}"
+            )
         finally:
             connection.close()
     except TargetRefused as refused:

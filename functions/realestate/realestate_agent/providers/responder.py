@@ -152,11 +152,11 @@ class OfflineResponder:
 
 
 def _instructions(settings: dict[str, Any], hits: list[Hit]) -> str:
-    context = "\n\n".join(
-        f"[{number}] ({hit.passage['documentName']}{', page ' + str(hit.passage['page']) if hit.passage.get('page') else ''}) "
-        f"{hit.passage['text']}"
-        for number, hit in enumerate(hits, start=1)
-    )
+    def cited(number: int, hit: Hit) -> str:
+        page = f", page {hit.passage['page']}" if hit.passage.get("page") else ""
+        return f"[{number}] ({hit.passage['documentName']}{page}) {hit.passage['text']}"
+
+    context = "\n\n".join(cited(number, hit) for number, hit in enumerate(hits, start=1))
     return (
         f"{settings.get('systemPrompt') or 'You are a helpful real estate agent.'}\n"
         f"Speak in a {settings.get('tone', 'Professional')} tone. Answer only from the context below; if it does "
@@ -184,7 +184,14 @@ class _ProviderResponder:
             text = self._complete(settings, _instructions(settings, hits), history, question)
         except Exception as error:  # any provider failure: the visitor still gets the offline answer
             logger("realestate").warning("Reply provider failed; offline reply used", extra={"error": repr(error)})
-            return Reply(offline.text, offline.sources, offline.provider, offline.grounded, offline.tokens, {"providerError": self.name})
+            return Reply(
+                offline.text,
+                offline.sources,
+                offline.provider,
+                offline.grounded,
+                offline.tokens,
+                {"providerError": self.name},
+            )
         return Reply(text, sources_of(hits), self.name, bool(hits), count_tokens(text))
 
     def _complete(self, settings: dict[str, Any], system: str, history: list[dict[str, str]], question: str) -> str:
@@ -202,7 +209,9 @@ class OpenAIResponder(_ProviderResponder):
 
     def _complete(self, settings: dict[str, Any], system: str, history: list[dict[str, str]], question: str) -> str:
         messages = [{"role": "system", "content": system}]
-        messages += [{"role": "assistant" if m["sender"] == "agent" else "user", "content": m["content"]} for m in history]
+        messages += [
+            {"role": "assistant" if m["sender"] == "agent" else "user", "content": m["content"]} for m in history
+        ]
         messages.append({"role": "user", "content": question})
         payload = {
             "model": self.model,
@@ -210,7 +219,7 @@ class OpenAIResponder(_ProviderResponder):
             "max_tokens": int(settings.get("maxTokens", 1000)),
             "temperature": float(settings.get("temperature", 0.7)),
         }
-        request = urllib.request.Request(  # noqa: S310 - the fixed https endpoint
+        request = urllib.request.Request(
             "https://api.openai.com/v1/chat/completions",
             data=json.dumps(payload).encode(),
             headers={"content-type": "application/json", "authorization": f"Bearer {self.api_key}"},
