@@ -58,13 +58,12 @@ class OrganizationRepository:
             names["#name"] = "name"
             values[":name"] = to_value(name)
             sets.append("#name = :name")
+        if settings:
+            names["#settings"] = "settings"
         for index, (key, value) in enumerate(settings.items()):
             names[f"#s{index}"] = key
             values[f":s{index}"] = to_value(value)
-            sets.append(f"settings.#s{index} = :s{index}")
-        if len(sets) > 1:
-            names["#settings"] = "settings"
-            sets = [part.replace("settings.", "#settings.") for part in sets]
+            sets.append(f"#settings.#s{index} = :s{index}")
         response = aws.dynamodb().update_item(
             TableName=self.table,
             Key=_key(f"ORG#{organization_id}", "ORG"),
