@@ -50,6 +50,8 @@ def create_tables(tables: dict[str, Resource]) -> None:
             )
             if key in properties
         }
+        if "StreamSpecification" in request:  # CloudFormation's has no StreamEnabled; the API needs it
+            request["StreamSpecification"] = {"StreamEnabled": True, **request["StreamSpecification"]}
         name = str(properties.get("TableName") or table.physical_name)
         created = client.create_table(TableName=name, **request)["TableDescription"]
         if "TimeToLiveSpecification" in properties:

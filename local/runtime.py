@@ -422,7 +422,12 @@ class LocalRuntime(state_machines.ExecutionHelpers):
             source_ip,
             self.ports.get(api_id),
         )
-        return lambda_proxy_response(self.invoke(route.function_id, event))
+        try:
+            response = self.invoke(route.function_id, event)
+        except Exception:  # API Gateway answers a function error with a bare 500
+            self.log.exception("%s failed on %s %s", route.function_id, method, raw_path)
+            return 500, [("content-type", "application/json")], b'{"message":"Internal Server Error"}'
+        return lambda_proxy_response(response)
 
     def client(self, api_id: str) -> httpx.Client:
         """An httpx client whose requests go through this runtime's template routing."""

@@ -116,6 +116,9 @@ class Resolver:
             return self.parameter(name)
         if name.endswith(".Alias") and (alias := self.aliases(name.removesuffix(".Alias"))):
             return f"{function_arn(str(self.ref(name.removesuffix('.Alias'))))}:{alias}"
+        generated = re.fullmatch(r"(\w+)Alias(\w+)", name)  # SAM's <Function>Alias<alias> resource
+        if generated and self.aliases(generated[1]) == generated[2]:
+            return f"{function_arn(str(self.ref(generated[1])))}:{generated[2]}"
         if name in self.physical_ids:
             return self.physical_ids[name]
         if name in self.template.get("Resources", {}):
