@@ -187,3 +187,66 @@ class RuntimeTransport(httpx.BaseTransport):
             request.read(),
         )
         return httpx.Response(status, headers=headers, content=body, request=request)
+
+
+class HttpApiHelpers:
+    """API Gateway's side of the HTTP APIs (mixed into LocalRuntime)."""
+
+    routes: list[Route]
+    ports: dict[str, int]
+    log: Any
+    resource: Any
+    invoke: Any
+    base_url: Any
+
+    def find_route(self, api_id: str, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        for route in self.routes:
+            if route.api_id != api_id:
+                continue
+            params = route.match(method, path)
+            if params is not None:
+                return route, params
+        return None
+
+    def handle_http(
+        self,
+        api_id: str,
+        method: str,
+        raw_path: str,
+        raw_query: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        source_ip: str = "127.0.0.1",
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """One HTTP request through API Gateway's routing to the function the template names."""
+        if method.upper() == "OPTIONS":
+            cors = self.resource(api_id).resolved().get("CorsConfiguration") or {}
+            preflight = cors_preflight(cors, method, headers)
+            if preflight is not None:
+                return preflight
+        found = self.find_route(api_id, method.upper(), raw_path)
+        if found is None:
+            return 404, [("content-type", "application/json")], b'{"message":"Not Found"}'
+        route, path_parameters = found
+        event = http_api_event(
+            api_id,
+            route,
+            path_parameters,
+            method,
+            raw_path,
+            raw_query,
+            headers,
+            body,
+            source_ip,
+            self.ports.get(api_id),
+        )
+        try:
+            response = self.invoke(route.function_id, event)
+        except Exception:  # API Gateway answers a function error with a bare 500
+            self.log.exception("%s failed on %s %s", route.function_id, method, raw_path)
+            return 500, [("content-type", "application/json")], b'{"message":"Internal Server Error"}'
+        return lambda_proxy_response(response)
+
+    def client(self, api_id: str) -> httpx.Client:
+        """An httpx client whose requests go through this runtime's template routing."""
+        return httpx.Client(transport=RuntimeTransport(self, api_id), base_url=self.base_url(api_id))

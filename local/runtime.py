@@ -15,7 +15,6 @@ notifications (``local.buckets``), schedules (``local.schedules``), DynamoDB Str
 hooks (``local.hooks``). docs/local-runtime.md lists what is supported and how it differs from AWS.
 """
 
-import json
 import logging
 import os
 import re
@@ -26,14 +25,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from local import clock as clocks
-from local import hooks, isolation, provision, state_machines
+from local import destinations, hooks, isolation, provision, state_machines
 from local.async_invoke import AsyncInvoker
 from local.buckets import BucketNotifications
 from local.functions import FUNCTION, FunctionSpec, LambdaContext, alias_lookup, function_spec
-from local.http_api import Route, RuntimeTransport, cors_preflight, http_api_event, lambda_proxy_response, load_routes
+from local.http_api import HttpApiHelpers, Route, http_api_event, lambda_proxy_response, load_routes
 from local.instances import FunctionPool, Handlers
 from local.queues import QueueSources
 from local.schedules import Scheduler
@@ -74,7 +71,7 @@ LOCAL_ENVIRONMENT = {
 }
 
 
-class LocalRuntime(state_machines.ExecutionHelpers):
+class LocalRuntime(state_machines.ExecutionHelpers, HttpApiHelpers):
     def __init__(
         self,
         root: Path = ROOT,
@@ -331,28 +328,7 @@ class LocalRuntime(state_machines.ExecutionHelpers):
 
     def send_to(self, target_arn: str, payload: Any, attributes: dict[str, str] | None = None) -> None:
         """Deliver a payload to a destination ARN: SQS queue, SNS topic, function or event bus."""
-        from shared import aws
-
-        body = payload if isinstance(payload, str) else json.dumps(payload)
-        service = target_arn.split(":")[2]
-        if service == "sqs":
-            name = target_arn.split(":")[5]
-            message_attributes = {k: {"DataType": "String", "StringValue": v} for k, v in (attributes or {}).items()}
-            aws.client("sqs").send_message(
-                QueueUrl=provision.queue_url(name), MessageBody=body, MessageAttributes=message_attributes
-            )
-        elif service == "sns":
-            aws.client("sns").publish(TopicArn=target_arn, Message=body)
-        elif service == "lambda":
-            owner = hooks.owner_of_function(target_arn)
-            if owner is None:
-                raise ValueError(f"{target_arn} is not a function of a running template")
-            owner[0].invoke_async(owner[1], payload, qualifier=owner[2])
-        elif service == "events":
-            entry = {"Source": "lambda", "DetailType": "Lambda Function Invocation Result", "Detail": body}
-            aws.client("events").put_events(Entries=[{**entry, "EventBusName": target_arn}])
-        else:
-            raise NotImplementedError(f"Destination {target_arn} is not supported locally")
+        destinations.send(target_arn, payload, attributes)
 
     # -- waiting for event sources --------------------------------------------------------------
 
@@ -378,57 +354,3 @@ class LocalRuntime(state_machines.ExecutionHelpers):
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"still busy after {timeout}s: {'; '.join(self.busy()) or 'settling'}")
                 time.sleep(0.002)
-
-    # -- HTTP APIs ------------------------------------------------------------------------------
-
-    def find_route(self, api_id: str, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-        for route in self.routes:
-            if route.api_id != api_id:
-                continue
-            params = route.match(method, path)
-            if params is not None:
-                return route, params
-        return None
-
-    def handle_http(
-        self,
-        api_id: str,
-        method: str,
-        raw_path: str,
-        raw_query: str,
-        headers: list[tuple[str, str]],
-        body: bytes,
-        source_ip: str = "127.0.0.1",
-    ) -> tuple[int, list[tuple[str, str]], bytes]:
-        """One HTTP request through API Gateway's routing to the function the template names."""
-        if method.upper() == "OPTIONS":
-            cors = self.resource(api_id).resolved().get("CorsConfiguration") or {}
-            preflight = cors_preflight(cors, method, headers)
-            if preflight is not None:
-                return preflight
-        found = self.find_route(api_id, method.upper(), raw_path)
-        if found is None:
-            return 404, [("content-type", "application/json")], b'{"message":"Not Found"}'
-        route, path_parameters = found
-        event = http_api_event(
-            api_id,
-            route,
-            path_parameters,
-            method,
-            raw_path,
-            raw_query,
-            headers,
-            body,
-            source_ip,
-            self.ports.get(api_id),
-        )
-        try:
-            response = self.invoke(route.function_id, event)
-        except Exception:  # API Gateway answers a function error with a bare 500
-            self.log.exception("%s failed on %s %s", route.function_id, method, raw_path)
-            return 500, [("content-type", "application/json")], b'{"message":"Internal Server Error"}'
-        return lambda_proxy_response(response)
-
-    def client(self, api_id: str) -> httpx.Client:
-        """An httpx client whose requests go through this runtime's template routing."""
-        return httpx.Client(transport=RuntimeTransport(self, api_id), base_url=self.base_url(api_id))

@@ -11,7 +11,7 @@ request never leaves the process (see ``management_response``), and a connection
 answers 410 ``GoneException`` as in AWS.
 
 One asyncio loop in its own thread serves every WebSocket API; handlers are never run on it (they
-run on the runtime's Lambda worker), so a handler can push to any socket while it runs.
+run on the functions' instances), so a handler can push to any socket while it runs.
 """
 
 import asyncio
