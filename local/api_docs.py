@@ -1,10 +1,12 @@
-"""Browsable API documents for ``make dev``: ``<base>/openapi.json`` and ``<base>/docs``.
+"""Browsable API documents for ``make dev``: ``<base>/openapi.json`` and ``<base>/docs`` (at the
+server's root, and under the API's ``Metadata: {BasePath: ...}`` when it declares one).
 
 The document is built from the code the way ``make openapi`` builds it (``local.openapi``), once
 per API on first request. The page is Swagger UI 5 (OpenAPI 3.1) from the installed
 ``swagger-ui-py`` package, its assets served from ``<base>/docs/`` so that it works offline.
-These paths are answered by the local server only when the template routes nothing there: a real
-route always wins. Nothing of this is deployed.
+These paths are answered by the local server only when no route of the template names them: a real
+route always wins (an API's ``$default`` catch-all, which answers unknown paths, does not count).
+Nothing of this is deployed.
 """
 
 import importlib.util
@@ -22,16 +24,16 @@ _PAGE = """<!doctype html>
 <head>
   <meta charset="utf-8">
   <title>{title} (local)</title>
-  <link rel="stylesheet" href="/docs/swagger-ui.css">
-  <link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
+  <link rel="stylesheet" href="{prefix}/docs/swagger-ui.css">
+  <link rel="icon" type="image/png" href="{prefix}/docs/favicon-32x32.png">
 </head>
 <body>
   <div id="swagger-ui"></div>
-  <script src="/docs/swagger-ui-bundle.js"></script>
-  <script src="/docs/swagger-ui-standalone-preset.js"></script>
+  <script src="{prefix}/docs/swagger-ui-bundle.js"></script>
+  <script src="{prefix}/docs/swagger-ui-standalone-preset.js"></script>
   <script>
     window.ui = SwaggerUIBundle({{
-      url: "/openapi.json",
+      url: "{prefix}/openapi.json",
       dom_id: "#swagger-ui",
       deepLinking: true,
       displayRequestDuration: true,
@@ -62,16 +64,26 @@ class ApiDocuments:
 
     def answer(self, api_id: str, method: str, path: str) -> tuple[int, list[tuple[str, str]], bytes] | None:
         """The local server's answer for a documentation path, or None (route the request)."""
-        if method not in ("GET", "HEAD") or not self._is_docs_path(path):
+        prefix = self._base_path(api_id)
+        local_path = path.removeprefix(prefix) if prefix and path.startswith(prefix + "/") else path
+        if method not in ("GET", "HEAD") or not self._is_docs_path(local_path):
             return None
-        if self.runtime.find_route(api_id, method, path) is not None:
+        prefix = prefix if local_path != path else ""
+        found = self.runtime.find_route(api_id, method, path)
+        if found is not None and found[0].path != "$default":  # a real route wins; a catch-all does not
             return None
-        if path == DOCUMENT_PATH:
+        if local_path == DOCUMENT_PATH:
             return self._document(api_id)
-        if path in (PAGE_PATH, PAGE_PATH + "/"):
+        if local_path in (PAGE_PATH, PAGE_PATH + "/"):
             title = self.runtime.resource(api_id).properties.get("Description") or api_id
-            return 200, [("content-type", "text/html; charset=utf-8")], _PAGE.format(title=title).encode()
-        return self._asset(path.removeprefix(PAGE_PATH + "/"))
+            page = _PAGE.format(title=title, prefix=prefix)
+            return 200, [("content-type", "text/html; charset=utf-8")], page.encode()
+        return self._asset(local_path.removeprefix(PAGE_PATH + "/"))
+
+    def _base_path(self, api_id: str) -> str:
+        """The API's declared base path (``Metadata: {BasePath: ...}``): the pages answer under it too."""
+        metadata = self.runtime.resource(api_id).definition.get("Metadata") or {}
+        return str(metadata.get("BasePath", "")).rstrip("/")
 
     @staticmethod
     def _is_docs_path(path: str) -> bool:

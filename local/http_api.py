@@ -35,6 +35,10 @@ class Route:
 
 
 def _route_pattern(path: str) -> tuple[re.Pattern, tuple[int, int]]:
+    """A route's path as a regex, and how specific it is: literal segments beat parameters, which
+    beat greedy ``{proxy+}``; ``$default`` takes what no other route of the API takes."""
+    if path == "$default":
+        return re.compile(".*"), (-2, 0)
     parts = []
     literal = 0
     greedy = 0
@@ -73,9 +77,11 @@ def cors_preflight(cors: dict[str, Any], method: str, headers: list[tuple[str, s
     lowered = {name.lower(): value for name, value in headers}
     if method.upper() != "OPTIONS" or "access-control-request-method" not in lowered:
         return None
+    if not cors:
+        return None  # API Gateway routes the preflight like any request (to $default, if any)
     origin = lowered.get("origin", "")
     allowed = cors.get("AllowOrigins", [])
-    if not cors or (origin not in allowed and "*" not in allowed):
+    if origin not in allowed and "*" not in allowed:
         return 204, [], b""
     return (
         204,
@@ -114,7 +120,7 @@ def http_api_event(
     for name, value in parse_qsl(raw_query, keep_blank_values=True):
         query[name] = f"{query[name]},{value}" if name in query else value
     now = datetime.now(UTC)
-    route_key = f"{route.method} {route.path}"
+    route_key = "$default" if route.path == "$default" else f"{route.method} {route.path}"
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route_key,

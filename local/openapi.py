@@ -46,7 +46,7 @@ class OpenApiError(Exception):
 
 def build_openapi(runtime: LocalRuntime, api_id: str) -> dict[str, Any]:
     """The merged OpenAPI document of every route the template gives ``api_id``."""
-    routes = [route for route in runtime.routes if route.api_id == api_id]
+    routes = [route for route in runtime.routes if route.api_id == api_id and route.path != "$default"]
     if not routes:
         raise OpenApiError(f"The template routes nothing to {api_id}")
     resource = runtime.resource(api_id).properties

@@ -236,6 +236,12 @@ class LocalRuntime(state_machines.ExecutionHelpers, HttpApiHelpers):
     def base_url(self, api_id: str) -> str:
         return f"http://{self.host}:{self.ports[api_id]}"
 
+    def public_base_url(self, api_id: str) -> str:
+        """The base URL a client of the API's spec starts from: the server plus the base path the
+        API declares in its template (``Metadata: {BasePath: /api/v1}`` on the HttpApi), if any."""
+        base_path = str((self.resource(api_id).definition.get("Metadata") or {}).get("BasePath", "")).rstrip("/")
+        return self.base_url(api_id) + base_path
+
     def _name_layers(self) -> None:
         for layer in self.resources("AWS::Serverless::LayerVersion").values():
             arn = layer_arn(layer.physical_name)

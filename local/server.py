@@ -122,7 +122,7 @@ class LocalServer:
             chosen[api_id] = server.server_address[1]
         if self.ephemeral_ports:
             self.runtime.use_ports(chosen)
-        lines = [f"API {api_id} {self.runtime.base_url(api_id)}" for api_id in chosen]
+        lines = [f"API {api_id} {self.runtime.public_base_url(api_id)}" for api_id in chosen]
         return lines + self.runtime.websockets.start(ephemeral_ports=self.ephemeral_ports)
 
     def stop(self) -> None:

@@ -15,10 +15,22 @@ def test_every_response_has_request_id_security_and_rate_limit_headers(jiga):
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
-def test_unknown_route_is_api_gateway_404(jiga):
+def test_an_unknown_route_is_a_404_in_the_envelope_with_every_header(jiga):
     response = jiga.client.get("/api/v1/nothing-here")
     assert response.status_code == 404
-    assert response.json() == {"message": "Not Found"}
+    assert response.json()["error"]["code"] == "NOT_FOUND"
+    assert response.json()["error"]["requestId"] == response.headers["x-request-id"]
+    assert "x-ratelimit-limit" in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_method_the_path_does_not_serve_is_a_405_with_allow(jiga):
+    user = jiga.register()
+    response = jiga.client.delete("/api/v1/agents/agt_123", headers=user.headers)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert jiga.client.put("/api/v1/wallet").headers["allow"] == "GET, HEAD"
 
 
 def test_malformed_json_is_400_not_500(jiga):
@@ -96,3 +108,22 @@ def test_wallet_history_pages_with_a_cursor(jiga):
     assert second["balance"] == 300
     tampered = jiga.client.get("/api/v1/wallet", params={"cursor": "%%%"}, headers=user.headers)
     assert tampered.status_code == 400
+
+
+def test_a_burst_limit_refuses_within_one_second_and_categories_count_apart(runtime):
+    from shared.ratelimit import RateLimit, check_rate_limit
+
+    table = runtime.physical_id("RateLimitTable")
+    moment = 1_800_000_000.2  # one second inside one window
+    writes = RateLimit(per_minute=30, burst=2, category="writes")
+    decisions = [check_rate_limit(table, "test", "user:u1", writes, now=moment) for _ in range(3)]
+    assert [d.allowed for d in decisions] == [True, True, False]
+    assert decisions[2].retry_after == 1  # a burst clears within the second
+    # the next second has its own burst allowance, within the same minute
+    assert check_rate_limit(table, "test", "user:u1", writes, now=moment + 1).allowed
+    # another category keeps its own counters
+    reads = RateLimit(per_minute=1, category="reads")
+    assert check_rate_limit(table, "test", "user:u1", reads, now=moment).allowed
+    refused = check_rate_limit(table, "test", "user:u1", reads, now=moment)
+    assert not refused.allowed
+    assert refused.retry_after == refused.reset_at - int(moment)
