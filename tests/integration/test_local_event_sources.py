@@ -188,3 +188,13 @@ def test_an_async_invocation_is_retried_then_sent_to_its_failure_destination(sam
     assert record["requestContext"]["condition"] == "RetriesExhausted"
     assert record["requestContext"]["approximateInvokeCount"] == 2
     assert record["responsePayload"]["errorType"] == "Refused"
+
+
+def test_a_qualified_function_arn_invokes_the_function_as_its_alias(sample_runtime):
+    listing = uuid.uuid4().hex[:8]
+    alias_arn = sample_runtime.functions["SampleExpiryFunction"].arn + ":live"
+
+    answer = aws.client("lambda").invoke(FunctionName=alias_arn, Payload=json.dumps({"listingId": listing}))
+
+    assert answer["StatusCode"] == 200
+    assert _record(sample_runtime, f"expired#{listing}")["invokedAs"] == alias_arn

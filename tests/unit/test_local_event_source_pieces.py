@@ -108,3 +108,21 @@ def test_a_project_cache_is_filled_once_per_instance():
     with isolation.running_as(first):
         cached()
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://lambda/2015-03-31/functions/Name/invocations", "Name"),
+        ("https://lambda/2015-03-31/functions/Name/invocations?Qualifier=live", "Name:live"),
+        (
+            "https://lambda/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3AName%3Alive/invocations",
+            "Name:live",
+        ),
+        ("https://lambda/2015-03-31/functions/123456789012%3Afunction%3AName/invocations", "Name"),
+    ],
+)
+def test_qualified_function_references_keep_their_alias(url, expected):
+    from local.state_machines import invoked_function_reference
+
+    assert invoked_function_reference(url) == expected
