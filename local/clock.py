@@ -173,14 +173,17 @@ _users = 0
 _clock_lock = threading.Lock()
 
 
-def acquire(manual: bool) -> Clock:
-    """The process's clock (made on first use, shared by every runtime of the process)."""
+def acquire(mode: str | None) -> Clock:
+    """The process's clock (made on first use, shared by every runtime of the process). ``mode`` is
+    ``"real"`` or ``"manual"``; None joins the running clock, whatever its mode (else real)."""
     global _process_clock, _users
+    if mode not in (None, "real", "manual"):
+        raise ValueError(f"clock must be 'real' or 'manual', not {mode!r}")
     with _clock_lock:
         if _process_clock is None:
-            _process_clock = Clock(manual=manual)
+            _process_clock = Clock(manual=mode == "manual")
             _patch_moto_time()
-        elif _process_clock.manual != manual:
+        elif mode is not None and _process_clock.mode != mode:
             raise ValueError(
                 f"another runtime of this process runs on a {_process_clock.mode} clock; "
                 "runtimes that share moto share one clock"
