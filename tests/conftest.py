@@ -17,10 +17,13 @@ SAMPLE_TEMPLATE = Path(__file__).parent / "fixtures" / "runtime_template"
 @pytest.fixture(scope="session")
 def runtime():
     # The limiter is exercised by its own test; elsewhere it must not throttle a fast suite.
-    # Wait states and Retry intervals of state machines take no time in tests, and search sees
+    # Wait states and Retry intervals of state machines take no time in tests, the event sources'
+    # clock moves only when a test advances it, and search sees
     # every write at once (a warm instance otherwise refreshes its catalogue every few seconds).
     local = LocalRuntime(
-        parameter_overrides={"RateLimitPerMinute": "1000000", "CatalogueRefreshSeconds": "0"}, states_time_scale=0
+        parameter_overrides={"RateLimitPerMinute": "1000000", "CatalogueRefreshSeconds": "0"},
+        states_time_scale=0,
+        clock="manual",
     ).start()
     seed_operators(local)
     seed_local_secrets(local)
@@ -42,9 +45,10 @@ def jiga(jiga_client) -> JigaDriver:
 
 @pytest.fixture(scope="session")
 def sample_runtime():
-    """The local runtime on tests/fixtures/runtime_template (a saga and a WebSocket API), with its
-    sockets served on free ports. It shares moto with ``runtime`` when both run."""
-    local = LocalRuntime(root=SAMPLE_TEMPLATE, states_time_scale=0).start()
+    """The local runtime on tests/fixtures/runtime_template (a saga, a WebSocket API, an HTTP API and
+    one of each event source), with its APIs served on free ports. It shares moto and the manual
+    clock with ``runtime`` when both run: schedules and redeliveries happen on ``clock.advance``."""
+    local = LocalRuntime(root=SAMPLE_TEMPLATE, states_time_scale=0, clock="manual").start()
     server = LocalServer(local, ephemeral_ports=True)
     server.start()
     yield local
@@ -76,16 +80,18 @@ def shopify(jiga_client, shopify_secret) -> ShopifyDriver:
 
 @pytest.fixture(scope="session")
 def realestate_queues(runtime) -> dict[str, str]:
-    """The Real Estate queues and bucket (tests/support/realestate.py), with the spec's rate limits
-    lifted for the suite (their own test sets them back): URLs by logical id."""
-    from tests.support.realestate import ensure_async_resources
+    """The Real Estate queue URLs by logical id, with the spec's rate limits lifted for the suite
+    (their own test sets them back) and moto's visibility limit measured per receive, as in AWS."""
+    from tests.support.realestate import lift_visibility_limit
 
+    lift_visibility_limit()
     runtime.reconfigure(
         RealEstateRateLimitPerMinute="1000000",
         RealEstateUploadRateLimitPerMinute="1000000",
         RealEstateHealthRateLimitPerMinute="1000000",
     )
-    return ensure_async_resources(runtime)
+    queues = ("RealEstateDocumentQueue", "RealEstateDocumentDeadLetterQueue", "RealEstateWebhookQueue")
+    return {name: runtime.physical_id(name) for name in (*queues, "RealEstateWebhookDeadLetterQueue")}
 
 
 @pytest.fixture(scope="session")
@@ -95,16 +101,8 @@ def realestate_client(runtime, realestate_queues):
 
 
 @pytest.fixture(scope="session")
-def realestate_pump(runtime, realestate_queues):
-    """Runs the document and webhook workers over their queues (as Lambda's SQS sources do)."""
-    from tests.support.realestate import queue_pump
-
-    return queue_pump(runtime, realestate_queues)
-
-
-@pytest.fixture(scope="session")
-def realestate(realestate_client, realestate_pump):
+def realestate(runtime, realestate_client):
     """Given/When/Then helpers for the Real Estate API (organisations, agents, documents...)."""
     from tests.support.realestate import RealEstateDriver
 
-    return RealEstateDriver(realestate_client, realestate_pump)
+    return RealEstateDriver(realestate_client, runtime)

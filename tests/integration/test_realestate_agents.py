@@ -26,17 +26,27 @@ def test_create_and_partially_update_as_the_spec_shows(realestate: RealEstateDri
     assert updated["updatedAt"] > agent["updatedAt"]
 
 
-def test_a_new_agent_becomes_active_once_its_knowledge_base_is_ready(realestate: RealEstateDriver):
+def test_a_new_agent_becomes_active_once_its_knowledge_base_is_ready(realestate: RealEstateDriver, runtime):
+    from realestate_agent.dal.agents import AgentRepository
+
     admin = realestate.register()
     agent = realestate.create_agent(admin)
+    assert agent["status"] == "creating"  # the document worker sets it up asynchronously
     realestate.upload(admin, agent["id"], "a.txt", b"Viewings are by appointment.", "text/plain")
-    assert realestate.get_agent(admin, agent["id"])["status"] == "creating"
     realestate.settle()
     assert realestate.get_agent(admin, agent["id"])["status"] == "active"
-    not_yet = realestate.client.put(
-        f"{BASE}/agents/{realestate.create_agent(admin)['id']}", json={"status": "inactive"}, headers=admin.headers
-    )
-    assert not_yet.status_code == 409
+    # an agent still waiting for a document stays creating until the document is finished
+    with runtime.function_environment("RealEstateDocumentWorkerFunction"):
+        from realestate_agent.settings import get_realestate_settings
+
+        repository = AgentRepository(get_realestate_settings().table)
+        waiting = {**agent, "id": "agent-waiting", "pendingDocuments": 1, "knowledge": {}, "version": 1}
+        repository.create(waiting)
+        assert repository.activate_if_ready(admin.organization_id, "agent-waiting") is False
+        repository.replace(repository.get(admin.organization_id, "agent-waiting"), {"pendingDocuments": 0})
+        assert repository.activate_if_ready(admin.organization_id, "agent-waiting") is True
+    not_yet = realestate.client.put(f"{BASE}/agents/{agent['id']}", json={"status": "sleeping"}, headers=admin.headers)
+    assert not_yet.status_code == 422
 
 
 def test_lists_filter_search_sort_and_page(realestate: RealEstateDriver):

@@ -176,7 +176,7 @@ def test_deleting_an_agent_removes_everything_of_it(realestate: RealEstateDriver
     )
     kept = realestate.client.get(f"{BASE}/leads/{lead['id']}", headers=admin.headers).json()["data"]["lead"]
     assert kept["conversationId"] is None and kept["agentId"] is None
-    with realestate.pump.runtime.function_environment("RealEstateDocumentWorkerFunction"):
+    with realestate.runtime.function_environment("RealEstateDocumentWorkerFunction"):
         from realestate_agent.settings import get_realestate_settings
 
         settings = get_realestate_settings()

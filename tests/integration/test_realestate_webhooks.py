@@ -89,8 +89,7 @@ def test_a_failing_receiver_is_retried_with_backoff_and_gets_each_event_once_whe
         realestate.settle()  # nothing is due yet
         assert len(receiver.requests()) == 1
         for wait in (11, 66, 330):  # 10 s, 1 min, 5 min (+10% jitter at most)
-            realestate.pump.advance(wait)
-            realestate.settle()
+            realestate.advance(wait)
         statuses = [r["status"] for r in receiver.requests()]
         assert statuses == [503, 503, 503, 200]
         assert len({r["id"] for r in receiver.requests()}) == 1  # one delivery id throughout
@@ -116,8 +115,7 @@ def test_a_receiver_that_never_recovers_lands_in_the_dead_letter_queue_and_can_b
         realestate.start_conversation(admin, agent["id"])
         realestate.settle()
         for _ in range(8):  # the whole schedule: about 27.6 hours
-            realestate.pump.advance(40_000)
-            realestate.settle()
+            realestate.advance(40_000)
         assert [r["status"] for r in receiver.requests()] == [503] * 9
         [failed] = realestate.client.get(
             f"{BASE}/agents/{agent['id']}/webhook-deliveries", headers=admin.headers
@@ -141,12 +139,12 @@ def test_a_receiver_that_never_recovers_lands_in_the_dead_letter_queue_and_can_b
         receiver.close()
 
 
-def test_webhook_urls_are_refused_where_they_could_reach_private_networks(realestate: RealEstateDriver, monkeypatch):
+def test_webhook_urls_are_refused_where_they_could_reach_private_networks(
+    realestate: RealEstateDriver, runtime, monkeypatch
+):
     admin = realestate.register()
     monkeypatch.setenv("REALESTATE_WEBHOOK_ALLOW_LOCAL_TARGETS", "false")  # as in Lambda
-    from realestate_agent.settings import get_realestate_settings
-
-    get_realestate_settings.cache_clear()
+    runtime.reconfigure(RealEstateRateLimitPerMinute="999999")  # a redeploy: new instances copy the environment
     try:
         for url in (
             "http://example.com/hook",
@@ -170,7 +168,7 @@ def test_webhook_urls_are_refused_where_they_could_reach_private_networks(reales
         assert allowed.status_code == 201, allowed.text
     finally:
         monkeypatch.delenv("REALESTATE_WEBHOOK_ALLOW_LOCAL_TARGETS")
-        get_realestate_settings.cache_clear()
+        runtime.reconfigure(RealEstateRateLimitPerMinute="1000000")
 
 
 def test_a_webhook_without_a_secret_gets_a_generated_one_shown_once(realestate: RealEstateDriver):

@@ -54,7 +54,9 @@ class AgentRepository:
                 return items
 
     def replace(self, agent: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-        """Write changed top-level attributes if nobody changed the agent since it was read."""
+        """Write changed top-level attributes if nobody edited the agent since it was read (the
+        ``version`` counts edits; the workers' status and knowledge changes do not count, so an
+        edit never fails because a document finished; a status edit also needs the status read)."""
         names = {f"#a{i}": name for i, name in enumerate(changes)}
         values = {f":a{i}": to_value(value) for i, value in enumerate(changes.values())}
         removals = [f"#a{i}" for i, value in enumerate(changes.values()) if value is None]
@@ -63,12 +65,16 @@ class AgentRepository:
         expression = "SET " + ", ".join([*sets, "version = :next"])
         if removals:
             expression += " REMOVE " + ", ".join(removals)
+        condition = "version = :version AND #status <> :deleting"
+        if "status" in changes:
+            condition += " AND #status = :read"
+            values[":read"] = to_value(agent["status"])
         try:
             response = aws.dynamodb().update_item(
                 TableName=self.table,
                 Key=agent_key(agent["organizationId"], agent["id"]),
                 UpdateExpression=expression,
-                ConditionExpression="version = :version AND #status <> :deleting",
+                ConditionExpression=condition,
                 ExpressionAttributeNames={**names, "#status": "status"},
                 ExpressionAttributeValues={
                     **values,
@@ -94,12 +100,11 @@ class AgentRepository:
         values = {":status": to_value(status), **{f":from{i}": to_value(s) for i, s in enumerate(only_from)}}
         allowed = " OR ".join(f"#status = :from{i}" for i in range(len(only_from)))
         values[":now"] = to_value(_now())
-        values[":one"] = to_value(1)
         if reason is not None:
-            expression = "SET #status = :status, updatedAt = :now, statusReason = :reason ADD version :one"
+            expression = "SET #status = :status, updatedAt = :now, statusReason = :reason"
             values[":reason"] = to_value(reason)
         else:
-            expression = "SET #status = :status, updatedAt = :now ADD version :one REMOVE statusReason"
+            expression = "SET #status = :status, updatedAt = :now REMOVE statusReason"
         try:
             aws.dynamodb().update_item(
                 TableName=self.table,
@@ -121,7 +126,7 @@ class AgentRepository:
             aws.dynamodb().update_item(
                 TableName=self.table,
                 Key=agent_key(organization_id, agent_id),
-                UpdateExpression="SET #status = :active, updatedAt = :now, provisioned = :yes ADD version :one",
+                UpdateExpression="SET #status = :active, updatedAt = :now, provisioned = :yes",
                 ConditionExpression=(
                     "#status = :creating AND (attribute_not_exists(pendingDocuments) OR pendingDocuments <= :zero)"
                 ),
@@ -130,7 +135,6 @@ class AgentRepository:
                     ":active": to_value("active"),
                     ":creating": to_value("creating"),
                     ":zero": to_value(0),
-                    ":one": to_value(1),
                     ":yes": to_value(True),
                     ":now": to_value(_now()),
                 },

@@ -9,6 +9,7 @@ last attempt. A delivery whose agent or webhook is gone, or that no longer subsc
 event, is cancelled; one already delivered is not sent again.
 """
 
+import contextvars
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -80,11 +81,20 @@ def attempt(record: dict[str, Any]) -> bool:
         logger(API_NAME).warning(
             "Webhook delivery gave up; moving to the dead-letter queue", extra={"deliveryId": delivery["id"]}
         )
-        dependencies.webhook_jobs().postpone(record["receiptHandle"], 0)
+        _postpone(record, 0)
         return False
     deliveries.record_attempt(delivery, entry, "pending", _iso_in(delay))
-    dependencies.webhook_jobs().postpone(record["receiptHandle"], delay)
+    _postpone(record, delay)
     return False
+
+
+def _postpone(record: dict[str, Any], seconds: int) -> None:
+    """The next attempt in ``seconds``; if SQS refuses (a receipt handle past its life), the
+    queue's own visibility timeout brings the message back instead."""
+    try:
+        dependencies.webhook_jobs().postpone(record["receiptHandle"], seconds)
+    except Exception:
+        logger(API_NAME).warning("Could not set the retry delay; the queue's timeout applies", exc_info=True)
 
 
 def _safe_attempt(record: dict[str, Any]) -> bool:
@@ -97,7 +107,9 @@ def _safe_attempt(record: dict[str, Any]) -> bool:
 
 def handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
     records = event.get("Records", [])
+    # each attempt runs in a copy of this context (what the handler's thread sees stays theirs too)
     with ThreadPoolExecutor(max_workers=min(10, max(1, len(records)))) as pool:
-        outcomes = list(pool.map(_safe_attempt, records))
+        contexts = [contextvars.copy_context() for _ in records]  # copied here, on the handler's thread
+        outcomes = list(pool.map(lambda context, record: context.run(_safe_attempt, record), contexts, records))
     failures = [{"itemIdentifier": r["messageId"]} for r, done in zip(records, outcomes, strict=True) if not done]
     return {"batchItemFailures": failures}

@@ -5,17 +5,19 @@ Decisions the spec leaves open:
 * ``checks`` are real calls, each timed: ``database`` (a consistent GetItem on the table),
   ``storage`` (HeadBucket on the documents bucket), ``queues`` (the document and webhook queues'
   depths; ``warn`` while a dead-letter queue holds messages) and ``memory`` (this instance's peak
-  resident memory against its Lambda memory size; ``warn`` past 80 %, ``fail`` past 95 %). There
+  resident memory against its Lambda memory size; ``warn`` past 80 %; locally it is the whole
+  process's, which several functions share, so expect ``warn`` there). There
   is no cache in this design, so there is no ``cache`` check.
 * ``status`` is ``healthy`` when every check passes, ``degraded`` when one warns, ``unhealthy``
   when one fails; ``GET /health`` answers 200 either way (it is a report), ``GET /health/ready``
-  answers 503 ``SERVICE_UNAVAILABLE`` when a dependency fails, ``GET /health/live`` 200 while the
-  function runs.
+  answers 503 ``SERVICE_UNAVAILABLE`` when a dependency (database, storage, queues) fails,
+  ``GET /health/live`` 200 while the function runs.
 * ``metrics`` describe this instance of the health function since it started (``uptime``): its
   requests per second, average response time and error rate, and its memory use. API-wide
   figures are in CloudWatch (the HTTP API's and each function's metrics and alarms).
 """
 
+import contextvars
 import resource
 import time
 from collections.abc import Callable
@@ -62,7 +64,7 @@ def timed(name: str, probe: Callable[[], tuple[str, str]]) -> tuple[str, dict[st
 def memory_check(limit_mb: int) -> dict[str, Any]:
     used_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
     percent = min(100, round(used_mb * 100 / limit_mb)) if limit_mb else 0
-    status = "fail" if percent > 95 else "warn" if percent > 80 else "pass"
+    status = "warn" if percent > 80 else "pass"  # memory pressure degrades; it is not a dependency down
     return {
         "status": status,
         "usage": percent,
@@ -75,7 +77,8 @@ def memory_check(limit_mb: int) -> dict[str, Any]:
 
 def run_checks(probes: dict[str, Callable[[], tuple[str, str]]], limit_mb: int) -> dict[str, Any]:
     with ThreadPoolExecutor(max_workers=len(probes)) as pool:
-        results = dict(pool.map(lambda item: timed(*item), probes.items()))
+        contexts = [contextvars.copy_context() for _ in probes]  # copied on the caller's thread
+        results = dict(pool.map(lambda context, item: context.run(timed, *item), contexts, probes.items()))
     results["memory"] = memory_check(limit_mb)
     return results
 

@@ -149,6 +149,11 @@ class AgentSettings(SpecModel):
     maxTokens: int = Field(default=1000, ge=16, le=4000)
     temperature: float = Field(default=0.7, ge=0, le=2)
 
+    @field_validator("temperature")
+    @classmethod
+    def to_thousandths(cls, value: float) -> float:
+        return round(value, 3)  # finer means nothing to a model, and 1e-200 is not a number DynamoDB stores
+
 
 class AgentSettingsPatch(SpecModel):
     tone: Annotated[Text, StringConstraints(min_length=1, max_length=50)] | None = None
@@ -156,6 +161,11 @@ class AgentSettingsPatch(SpecModel):
     fallbackPrompt: str | None = Field(default=None, min_length=1, max_length=1000)
     maxTokens: int | None = Field(default=None, ge=16, le=4000)
     temperature: float | None = Field(default=None, ge=0, le=2)
+
+    @field_validator("temperature")
+    @classmethod
+    def to_thousandths(cls, value: float | None) -> float | None:
+        return None if value is None else round(value, 3)
 
 
 WebhookEvent = Literal["conversation.started", "conversation.ended", "lead.created", "lead.qualified"]
