@@ -26,6 +26,11 @@ def main() -> None:
     parser.add_argument("--live", type=int, default=30, help="hires and live sessions measured")
     parser.add_argument("--listings", type=int, default=10_000, help="published listings for the search figures")
     parser.add_argument("--skip-search", action="store_true", help="leave out the 10,000-listing search run")
+    parser.add_argument("--skip-realestate", action="store_true", help="leave out the Real Estate figures")
+    parser.add_argument("--only-realestate", action="store_true", help="only the Real Estate figures")
+    parser.add_argument(
+        "--realestate-records", type=int, default=10_000, help="conversations and leads per organisation"
+    )
     parser.add_argument("--update-docs", action="store_true", help=f"write the figures into {DOCS.relative_to(ROOT)}")
     options = parser.parse_args()
     started, load = time.perf_counter(), os.getloadavg()[0]
@@ -52,7 +57,14 @@ def _measure(options: argparse.Namespace) -> list[Table]:
     clock = MotoClock().install()
     seed_operators(runtime)
     tables = []
+    if options.only_realestate:
+        try:
+            return _realestate(runtime, calls, clock, options)
+        finally:
+            runtime.stop()
     try:
+        if not options.skip_realestate and not options.only_cold:
+            tables += _realestate(runtime, calls, clock, options)
         with runtime.client("JigaHttpApi") as client:
             driver = JigaDriver(client)
             if not options.skip_cold:
@@ -75,6 +87,12 @@ def _measure(options: argparse.Namespace) -> list[Table]:
         log(f"search: seeding {options.listings} listings (slow: moto sorts the table on every Query)")
         tables.append(search_table(search.run(listings=options.listings)))
     return tables
+
+
+def _realestate(runtime, calls: DynamoDBCalls, clock: MotoClock, options: argparse.Namespace) -> list[Table]:
+    from bench import realestate
+
+    return realestate.run(runtime, calls, clock, options.requests, options.realestate_records)
 
 
 def _update_docs(figures: str) -> None:

@@ -352,3 +352,33 @@ class NodeReceiver:
         self.process.terminate()
         self.process.wait(timeout=10)
         os.unlink(self._script.name)
+
+
+def main() -> None:
+    """``python -m tests.support.realestate receiver [secret]``: the spec's Express receiver on a free
+    port (Node), printing each delivery it accepts or refuses, for trying webhooks with ``make dev``."""
+    import sys
+    import time
+
+    if len(sys.argv) < 2 or sys.argv[1] != "receiver":
+        print("usage: python -m tests.support.realestate receiver [secret]", file=sys.stderr)
+        raise SystemExit(2)
+    secret = sys.argv[2] if len(sys.argv) > 2 else "your-webhook-secret-token"
+    receiver = NodeReceiver(secret)
+    print(f"Receiver (the spec's Express handler) at {receiver.url}  secret: {secret}", flush=True)
+    seen = 0
+    try:
+        while True:
+            requests = receiver.requests()
+            for request in requests[seen:]:
+                body = json.loads(request["raw"])
+                verdict = "verified" if request["status"] == 200 else f"refused ({request['status']})"
+                print(f"{body.get('event')} {request['id']} {verdict}: {request['raw'][:160]}", flush=True)
+            seen = len(requests)
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        receiver.close()
+
+
+if __name__ == "__main__":
+    main()
