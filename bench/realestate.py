@@ -178,7 +178,9 @@ def measure_lists(
     timer = Timer(calls, clock)
     queries = {
         "list conversations (page 1)": "/conversations?limit=20",
-        "list conversations (agent, status, source; page 5)": f"/conversations?agentId={agents[1]}&status=active&source=web&page=5",
+        "list conversations (agent, status, source; page 5)": (
+            f"/conversations?agentId={agents[1]}&status=active&source=web&page=5"
+        ),
         "list conversations (page 200 of 500)": "/conversations?limit=20&page=200",
         "list leads (page 1, newest)": "/leads?limit=20",
         "list leads (status, source)": "/leads?status=new&source=web&limit=50",
