@@ -38,6 +38,32 @@ QUESTIONS = [
 ]
 
 
+class RequestMotoClock:
+    """Time moto spends answering the requests being timed: like bench.harness.MotoClock, but
+    without SQS receives, which the runtime's queue pollers long-poll in the background (counting
+    them made "w/o moto" negative)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def install(self) -> "RequestMotoClock":
+        from moto.core.models import botocore_stubber
+
+        answer = botocore_stubber.process_request
+
+        def timed(request: Any) -> Any:
+            target = str(request.headers.get("X-Amz-Target", "")) + str(request.body or "")[:64]
+            started = time.perf_counter()
+            try:
+                return answer(request)
+            finally:
+                if "ReceiveMessage" not in target:
+                    self.seconds += time.perf_counter() - started
+
+        botocore_stubber.process_request = timed
+        return self
+
+
 def _passage(rng: random.Random, topic: str, number: int) -> str:
     words = " ".join(rng.choice(["bright", "quiet", "modern", "spacious", "renovated", "sunny"]) for _ in range(20))
     return f"Listing {number}: the {topic} details. Units are {words}. Prices start at ${rng.randint(300, 900)},000."
@@ -236,7 +262,8 @@ def measure_documents(driver: RealEstateDriver, pages: int = 40, uploads: int = 
     )
 
 
-def run(runtime: Any, calls: DynamoDBCalls, clock: MotoClock, messages: int, records: int) -> list[Table]:
+def run(runtime: Any, calls: DynamoDBCalls, _clock: MotoClock, messages: int, records: int) -> list[Table]:
+    clock = RequestMotoClock().install()
     runtime.reconfigure(
         RealEstateRateLimitPerMinute="1000000",
         RealEstateUploadRateLimitPerMinute="1000000",
@@ -246,8 +273,8 @@ def run(runtime: Any, calls: DynamoDBCalls, clock: MotoClock, messages: int, rec
         driver = RealEstateDriver(client, runtime)
         replies, inprocess = measure_replies(driver, calls, clock, messages)
         documents = measure_documents(driver)
-        lists = measure_lists(driver, calls, clock, records, pages=20)
-    list_table = warm_table(lists, 20, title=f"Real Estate lists at {records:,} conversations and {records:,} leads")
+        lists = measure_lists(driver, calls, clock, records, pages=10)
+    list_table = warm_table(lists, 10, title=f"Real Estate lists at {records:,} conversations and {records:,} leads")
     list_table.notes = [
         NOTE_MOTO,
         "every list: a counter GetItem (or a COUNT Query for a score range), one Query of index keys, one BatchGetItem",
