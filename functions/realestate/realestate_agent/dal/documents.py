@@ -13,24 +13,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from realestate_agent.dal.agents import agent_key
+from realestate_agent.logic.documents import object_key, parse_object_key, shard_key  # noqa: F401 - re-exported
 from shared import aws
 from shared.dynamo import cancellation_codes, from_item, to_item, to_value
 from shared.errors import NotFound
-
-
-def object_key(organization_id: str, agent_id: str, document_id: str) -> str:
-    return f"documents/{organization_id}/{agent_id}/{document_id}"
-
-
-def shard_key(organization_id: str, agent_id: str, document_id: str) -> str:
-    return f"knowledge/{organization_id}/{agent_id}/{document_id}.json"
-
-
-def parse_object_key(key: str) -> tuple[str, str, str] | None:
-    parts = key.split("/")
-    if len(parts) != 4 or parts[0] != "documents":
-        return None
-    return parts[1], parts[2], parts[3]
 
 
 def _doc_key(agent_id: str, document_id: str) -> dict[str, Any]:

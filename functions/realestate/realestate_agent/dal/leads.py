@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from realestate_agent.dal.listing import ListView, batch_get
 from shared import aws
 from shared.dynamo import cancellation_codes, from_item, to_item, to_value
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict
 
 
 def score_key(lead: dict[str, Any]) -> str:
@@ -127,10 +127,6 @@ class LeadRepository:
             ids, total = LEADS.page(self.table, organization_id, filters, order, descending, page, limit, bound)
         found = batch_get(self.table, [(f"LEAD#{lead_id}", "LEAD") for lead_id in ids])
         return [_strip(found[(f"LEAD#{i}", "LEAD")]) for i in ids if (f"LEAD#{i}", "LEAD") in found], total
-
-
-def not_found(lead_id: str) -> NotFound:
-    return NotFound(f"Lead {lead_id} not found", {"field": "leadId", "value": lead_id})
 
 
 def _strip(item: dict[str, Any] | None) -> dict[str, Any] | None:

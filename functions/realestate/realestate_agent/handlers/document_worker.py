@@ -13,9 +13,9 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from realestate_agent import dependencies
-from realestate_agent.dal.documents import parse_object_key
 from realestate_agent.logic import documents as document_logic
 from realestate_agent.logic.cleanup import CleanupServices, cleanup_step
+from realestate_agent.logic.documents import parse_object_key
 from realestate_agent.settings import API_NAME
 from shared.observability import count, logger
 

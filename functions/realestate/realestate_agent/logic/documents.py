@@ -43,6 +43,21 @@ class DocumentStore(Protocol):
     def store_shard(self, key: str, shard: dict[str, Any]) -> None: ...
 
 
+def object_key(organization_id: str, agent_id: str, document_id: str) -> str:
+    return f"documents/{organization_id}/{agent_id}/{document_id}"
+
+
+def shard_key(organization_id: str, agent_id: str, document_id: str) -> str:
+    return f"knowledge/{organization_id}/{agent_id}/{document_id}.json"
+
+
+def parse_object_key(key: str) -> tuple[str, str, str] | None:
+    parts = key.split("/")
+    if len(parts) != 4 or parts[0] != "documents":
+        return None
+    return parts[1], parts[2], parts[3]
+
+
 def new_document_id() -> str:
     import secrets
 
@@ -88,8 +103,6 @@ def decode_upload(upload: DocumentUpload) -> tuple[str, bytes]:
 
 
 def upload(store: DocumentStore, agent: dict[str, Any], request: DocumentUpload, uploaded_by: str) -> dict[str, Any]:
-    from realestate_agent.dal.documents import object_key
-
     kind, content = decode_upload(request)
     now = utc_now_iso()
     document = {
@@ -123,8 +136,6 @@ def list_documents(store: DocumentStore, agent: dict[str, Any], page: int, limit
 
 def process(store: DocumentStore, document: dict[str, Any], last_attempt: bool) -> str:
     """Extract, split, index and finish one document; returns its final status."""
-    from realestate_agent.dal.documents import shard_key
-
     if document["status"] != "processing":
         return document["status"]
     now = utc_now_iso()

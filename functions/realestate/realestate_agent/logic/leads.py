@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from realestate_agent.access import Caller
-from realestate_agent.dal.leads import not_found
 from realestate_agent.errors import field_error
 from realestate_agent.logic import bant, events
 from realestate_agent.logic.organizations import qualification_threshold
@@ -53,6 +52,10 @@ class LeadServices:
     organizations: Any
     deliveries: Any
     webhook_jobs: Any
+
+
+def not_found(lead_id: str) -> NotFound:
+    return field_error(NotFound, f"Lead {lead_id} not found", "leadId", lead_id)
 
 
 def lead_view(lead: dict[str, Any], suggestion: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -20,12 +20,14 @@ import secrets
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from realestate_agent.access import ROLES, Caller
-from realestate_agent.dal.organizations import OrganizationRepository
 from realestate_agent.errors import field_error
 from shared.errors import Conflict, NotFound, Unauthorized, utc_now_iso
+
+if TYPE_CHECKING:
+    from realestate_agent.dal.organizations import OrganizationRepository
 
 DEFAULT_QUALIFICATION_THRESHOLD = 80
 INVITATION_TTL_SECONDS = 7 * 24 * 3600
@@ -62,7 +64,7 @@ def user_view(user_id: str, email: str, name: str, organization_id: str, role: s
     }
 
 
-def register(repo: OrganizationRepository, email: str, password: str, name: str, organization_name: str) -> dict:
+def register(repo: "OrganizationRepository", email: str, password: str, name: str, organization_name: str) -> dict:
     now = utc_now_iso()
     organization_id = f"org_{uuid.uuid4().hex[:20]}"
     user_id = f"usr_{uuid.uuid4().hex[:20]}"
@@ -87,12 +89,12 @@ def register(repo: OrganizationRepository, email: str, password: str, name: str,
     return user_view(user_id, email, name, organization_id, "admin")
 
 
-def login(repo: OrganizationRepository, email: str, password: str) -> dict:
+def login(repo: "OrganizationRepository", email: str, password: str) -> dict:
     credentials = repo.users.authenticate(email, password)
     return current_user(repo, credentials["userId"])
 
 
-def current_user(repo: OrganizationRepository, user_id: str) -> dict:
+def current_user(repo: "OrganizationRepository", user_id: str) -> dict:
     """The user with their current role: membership is the source of truth (read at login and refresh)."""
     profile = repo.users.get(user_id)
     member = repo.member(profile["organizationId"], user_id) if profile else None
@@ -101,7 +103,7 @@ def current_user(repo: OrganizationRepository, user_id: str) -> dict:
     return user_view(user_id, member["email"], member["name"], profile["organizationId"], member["role"])
 
 
-def invite(repo: OrganizationRepository, caller: Caller, email: str, role: str) -> dict:
+def invite(repo: "OrganizationRepository", caller: Caller, email: str, role: str) -> dict:
     if repo.users.credentials(email) is not None:
         raise field_error(Conflict, "An account with this email already exists", "email", email)
     token = secrets.token_urlsafe(32)
@@ -118,7 +120,7 @@ def invite(repo: OrganizationRepository, caller: Caller, email: str, role: str) 
     return {**invitation, "token": token}
 
 
-def accept_invitation(repo: OrganizationRepository, token: str, password: str, name: str) -> dict:
+def accept_invitation(repo: "OrganizationRepository", token: str, password: str, name: str) -> dict:
     hashed = token_hash(token)
     invitation = repo.invitation(hashed)
     if invitation is None or invitation.get("expiresAt", 0) < time.time():
@@ -143,19 +145,19 @@ def accept_invitation(repo: OrganizationRepository, token: str, password: str, n
     return user_view(user_id, member["email"], name, invitation["organizationId"], member["role"])
 
 
-def member_of(repo: OrganizationRepository, caller: Caller, user_id: str) -> dict:
+def member_of(repo: "OrganizationRepository", caller: Caller, user_id: str) -> dict:
     member = repo.member(caller.organization_id, user_id)
     if member is None:
         raise field_error(NotFound, f"Member {user_id} not found", "userId", user_id)
     return member
 
 
-def change_role(repo: OrganizationRepository, caller: Caller, user_id: str, role: str) -> dict:
+def change_role(repo: "OrganizationRepository", caller: Caller, user_id: str, role: str) -> dict:
     member = member_of(repo, caller, user_id)
     if member["role"] != role:
         repo.change_role(caller.organization_id, member, role)
     return {**member, "role": role}
 
 
-def remove_member(repo: OrganizationRepository, caller: Caller, user_id: str) -> None:
+def remove_member(repo: "OrganizationRepository", caller: Caller, user_id: str) -> None:
     repo.remove(caller.organization_id, member_of(repo, caller, user_id))
