@@ -10,8 +10,7 @@ from realestate_agent.envelope import MAX_LIMIT, Envelope, Page, ok, paged, pars
 from realestate_agent.identity import realestate_app, require
 from realestate_agent.logic import agents as logic
 from realestate_agent.logic import documents as document_logic
-from realestate_agent.models.api import (
-    AGENT_STATUSES,
+from realestate_agent.models.agents import (
     AgentData,
     AgentView,
     CreateAgentRequest,
@@ -19,6 +18,7 @@ from realestate_agent.models.api import (
     DocumentView,
     UpdateAgentRequest,
 )
+from realestate_agent.models.common import AGENT_STATUSES
 from realestate_agent.settings import get_realestate_settings
 from shared.app import lambda_handler
 from shared.errors import InvalidInput

@@ -13,7 +13,7 @@ from realestate_agent import dependencies
 from realestate_agent.envelope import Envelope, ok
 from realestate_agent.identity import access_token, realestate_app, refresh_sessions
 from realestate_agent.logic import organizations as logic
-from realestate_agent.models.api import (
+from realestate_agent.models.auth import (
     AcceptInvitationRequest,
     LoginRequest,
     RefreshRequest,

@@ -11,7 +11,7 @@ from realestate_agent.access import Caller
 from realestate_agent.envelope import MAX_LIMIT, Envelope, Page, ok, paged, parse_sort
 from realestate_agent.identity import realestate_app, require
 from realestate_agent.logic import conversations as logic
-from realestate_agent.models.api import (
+from realestate_agent.models.conversations import (
     ConversationData,
     ConversationView,
     EndConversationRequest,

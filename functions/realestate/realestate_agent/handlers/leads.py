@@ -9,8 +9,8 @@ from realestate_agent.access import Caller
 from realestate_agent.envelope import MAX_LIMIT, Envelope, Page, ok, paged, parse_sort
 from realestate_agent.identity import realestate_app, require
 from realestate_agent.logic import leads as logic
-from realestate_agent.models.api import (
-    LEAD_STATUSES,
+from realestate_agent.models.common import LEAD_STATUSES
+from realestate_agent.models.leads import (
     Bant,
     CreateLeadRequest,
     LeadData,

@@ -10,7 +10,7 @@ from realestate_agent.envelope import MAX_LIMIT, Envelope, Page, ok, paged
 from realestate_agent.errors import field_error
 from realestate_agent.identity import Caller, realestate_app, require
 from realestate_agent.logic import organizations as logic
-from realestate_agent.models.api import (
+from realestate_agent.models.auth import (
     InvitationData,
     InvitationView,
     InviteMemberRequest,

@@ -10,7 +10,7 @@ from realestate_agent.envelope import Envelope, ok
 from realestate_agent.identity import realestate_app, require, upload_limit
 from realestate_agent.logic import agents as agent_logic
 from realestate_agent.logic import documents as logic
-from realestate_agent.models.api import DocumentData, UploadDocumentRequest
+from realestate_agent.models.agents import DocumentData, UploadDocumentRequest
 from shared.app import lambda_handler
 from shared.idempotency import respond_idempotently
 

@@ -12,7 +12,7 @@ from realestate_agent.errors import field_error
 from realestate_agent.identity import realestate_app, require
 from realestate_agent.logic import agents as agent_logic
 from realestate_agent.logic import events
-from realestate_agent.models.api import DeliveryData, DeliveryView
+from realestate_agent.models.webhooks import DeliveryData, DeliveryView
 from shared.app import lambda_handler
 from shared.errors import Conflict, NotFound, utc_now_iso
 

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from realestate_agent.access import Caller
 from realestate_agent.errors import field_error
 from realestate_agent.logic import webhooks
-from realestate_agent.models.api import CreateAgentRequest, UpdateAgentRequest, WebhookConfig
+from realestate_agent.models.agents import CreateAgentRequest, UpdateAgentRequest, WebhookConfig
 from shared.errors import Conflict, NotFound, ServiceUnavailable, utc_now_iso
 
 MAX_AGENTS_PER_ORGANIZATION = 500

@@ -43,7 +43,7 @@ from realestate_agent.dal.conversations import ClientReplay, ConversationChanged
 from realestate_agent.errors import field_error
 from realestate_agent.logic import bant, events, retrieval
 from realestate_agent.logic.agents import not_found as agent_not_found
-from realestate_agent.models.api import EndConversationRequest, SendMessageRequest, StartConversationRequest
+from realestate_agent.models.conversations import EndConversationRequest, SendMessageRequest, StartConversationRequest
 from shared.errors import Conflict, InvalidInput, NotFound, utc_now_iso
 from shared.storable import check_storable
 

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from realestate_agent.errors import field_error
 from realestate_agent.logic import extraction, retrieval
 from realestate_agent.logic.passages import split_passages
-from realestate_agent.models.api import DocumentUpload
+from realestate_agent.models.agents import DocumentUpload
 from shared.errors import PayloadTooLarge, Unprocessable, utc_now_iso
 
 MAX_DOCUMENT_BYTES = 700 * 1024

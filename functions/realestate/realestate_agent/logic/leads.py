@@ -31,7 +31,7 @@ from realestate_agent.access import Caller
 from realestate_agent.errors import field_error
 from realestate_agent.logic import bant, events
 from realestate_agent.logic.organizations import qualification_threshold
-from realestate_agent.models.api import Bant, CreateLeadRequest
+from realestate_agent.models.leads import Bant, CreateLeadRequest
 from shared.errors import Conflict, NotFound, Unprocessable, utc_now_iso
 
 TRANSITIONS = {
