@@ -16,6 +16,7 @@ from shared.identity import UserDirectory
 LOCAL_OPERATORS = [
     # (API name, table logical id, operator email)
     ("jiga", "JigaTable", "admin@jiga.local"),
+    ("loqua", "LoquaTable", "admin@loqua.local"),
 ]
 
 
