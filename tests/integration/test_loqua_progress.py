@@ -1,0 +1,195 @@
+"""POST /api/v1/agent/progress: validated, queued, applied in batches by the queue's consumer
+(partial batch responses); a retried or reordered update never counts twice."""
+
+import json
+import threading
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from loqua_agent.dal.learners import LearnerRepository
+from loqua_agent.logic.progress import ProgressUpdate, apply_session_updates
+from tests.support.loqua import progress_body, sqs_record
+
+
+@pytest.fixture
+def tutoring(loqua):
+    agent, learner = loqua.agent(), loqua.onboarded()
+    return agent, learner, loqua.user_token(agent, learner)
+
+
+def totals(loqua, tutoring) -> dict:
+    agent, learner, user_jwt = tutoring
+    response = loqua.context(user_jwt, agent, learner)
+    assert response.status_code == 200, response.text
+    return response.json()["progress"]
+
+
+def test_progress_is_accepted_at_once_and_applied_by_the_queue(loqua, tutoring):
+    agent, learner, user_jwt = tutoring
+    body = {
+        "userId": learner.user_id,
+        "sessionId": "sess_20250115_103045_abc123",
+        "progress": {
+            "words_learned": 5,
+            "phrases_practiced": 12,
+            "pronunciation_score": 85,
+            "grammar_points": ["present_tense", "articles"],
+        },
+    }
+    response = loqua.progress(user_jwt, agent, body)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer.pop("timestamp")
+    assert answer == {
+        "success": True,
+        "message": "Progress updated successfully",
+        "userId": learner.user_id,
+        "sessionId": "sess_20250115_103045_abc123",
+        "agentId": agent.agent_id,
+        "batched": True,
+    }
+    loqua.drain_progress()
+    progress = totals(loqua, tutoring)
+    assert progress["words_learned"] == 5
+    assert progress["phrases_practiced"] == 12
+    assert progress["pronunciation_score_avg"] == 85
+    assert progress["grammar_points_covered"] == ["articles", "present_tense"]
+    log = loqua.client.get("/api/v1/learner/audit-log", headers=learner.headers).json()["entries"]
+    recorded = [entry for entry in log if entry["action"] == "progress.recorded"]
+    assert recorded[0]["via_agent"] == agent.agent_id and recorded[0]["details"]["words_learned"] == 5
+
+
+def test_a_session_s_updates_are_running_snapshots(loqua, tutoring):
+    agent, learner, user_jwt = tutoring
+    session = f"sess_{uuid.uuid4().hex[:8]}"
+    for words, score in ((2, 70), (5, 80), (4, 90)):  # the last arrives late with fewer words
+        loqua.progress(user_jwt, agent, progress_body(learner, session, words_learned=words, pronunciation_score=score))
+    other = f"sess_{uuid.uuid4().hex[:8]}"
+    loqua.progress(user_jwt, agent, progress_body(learner, other, words_learned=3, pronunciation_score=61))
+    loqua.drain_progress()
+    progress = totals(loqua, tutoring)
+    assert progress["words_learned"] == 5 + 3
+    assert progress["pronunciation_score_avg"] == round((90 + 61) / 2)
+
+
+def test_a_redelivered_or_reordered_batch_never_counts_twice(loqua, tutoring):
+    agent, learner, user_jwt = tutoring
+    session = f"sess_{uuid.uuid4().hex[:8]}"
+    for words in (1, 3, 6):
+        loqua.progress(user_jwt, agent, progress_body(learner, session, words_learned=words, phrases_practiced=words))
+    records = loqua.queued_records()
+    assert loqua.consume(records) == {"batchItemFailures": []}
+    assert loqua.consume(list(reversed(records))) == {"batchItemFailures": []}  # SQS delivered them again
+    assert loqua.consume(records[:1]) == {"batchItemFailures": []}
+    progress = totals(loqua, tutoring)
+    assert progress["words_learned"] == 6 and progress["phrases_practiced"] == 6
+
+
+def test_a_message_that_is_not_an_update_fails_alone(loqua, tutoring):
+    agent, learner, user_jwt = tutoring
+    loqua.progress(user_jwt, agent, progress_body(learner, "sess_partial", words_learned=4))
+    records = [*loqua.queued_records(), sqs_record("poison", "not json"), sqs_record("half", {"userId": "x"})]
+    answer = loqua.consume(records)
+    assert sorted(item["itemIdentifier"] for item in answer["batchItemFailures"]) == ["half", "poison"]
+    assert totals(loqua, tutoring)["words_learned"] == 4
+
+
+def test_concurrent_consumers_keep_totals_exact(runtime, loqua, tutoring):
+    # Given many updates of a few sessions, applied by concurrent consumers in any order
+    agent, learner, _ = tutoring
+    table = runtime.physical_id("LoquaTable")
+    sessions = [f"sess_race_{index}" for index in range(3)]
+    updates = [
+        ProgressUpdate(
+            learner.user_id,
+            session,
+            agent.agent_id,
+            f"2026-01-01T00:00:{words:02d}.000Z",
+            uuid.uuid4().hex,
+            words_learned=words,
+            phrases_practiced=words * 2,
+            pronunciation_score=Decimal(words),
+        )
+        for session in sessions
+        for words in range(1, 13)
+    ]
+    errors = []
+
+    def consumer(batch):
+        try:
+            for update in batch:
+                apply_session_updates(LearnerRepository(table), [update], "2026-01-01T00:01:00.000Z")
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=consumer, args=(updates[index::4],)) for index in range(4)]
+    with runtime.function_environment("LoquaProgressConsumerFunction"):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert not errors
+    # Then each session counts its largest snapshot once, and its latest score
+    progress = totals(loqua, tutoring)
+    assert progress["words_learned"] == 12 * 3
+    assert progress["phrases_practiced"] == 24 * 3
+    assert progress["pronunciation_score_avg"] == 12
+
+
+@pytest.mark.parametrize(
+    "progress",
+    [
+        {},
+        {"words_learned": -1},
+        {"words_learned": "5"},
+        {"words_learned": 2.5},
+        {"words_learned": True},
+        {"pronunciation_score": 101},
+        {"grammar_points": "articles"},
+        {"grammar_points": [""]},
+        {"words_learned": 1, "mood": "happy"},
+    ],
+)
+def test_invalid_progress_is_refused(loqua, tutoring, progress):
+    agent, learner, user_jwt = tutoring
+    response = loqua.progress(user_jwt, agent, {"userId": learner.user_id, "sessionId": "s1", "progress": progress})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "INVALID_PROGRESS_DATA"
+    assert response.json()["error"]["message"].startswith("Progress data validation failed")
+    assert loqua.queued_records() == []
+
+
+def test_a_body_that_is_not_json_is_invalid_progress(loqua, tutoring):
+    agent, _, user_jwt = tutoring
+    response = loqua.client.post(
+        "/api/v1/agent/progress",
+        content=b'{"userId": NaN}',
+        headers={**loqua.user_headers(user_jwt, agent), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "INVALID_PROGRESS_DATA"
+
+
+def test_progress_for_another_learner_is_refused(loqua, tutoring):
+    agent, _, user_jwt = tutoring
+    other = loqua.onboarded()
+    response = loqua.progress(user_jwt, agent, progress_body(other, "s1", words_learned=3))
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "USER_ID_MISMATCH"
+
+
+def test_an_agent_token_is_not_a_user_token(loqua, tutoring):
+    agent, learner, _ = tutoring
+    response = loqua.client.post("/api/v1/agent/progress", json=progress_body(learner, "s1"), headers=agent.headers)
+    assert response.status_code == 401
+    assert response.json()["error"] == {"code": "INVALID_USER_TOKEN", "message": "Invalid token"}
+
+
+def test_the_message_on_the_queue_is_the_stamped_update(loqua, tutoring):
+    agent, learner, user_jwt = tutoring
+    loqua.progress(user_jwt, agent, progress_body(learner, "s_msg", pronunciation_score=72.456))
+    (record,) = loqua.queued_records()
+    message = json.loads(record["body"])
+    assert message["agentId"] == agent.agent_id and message["progress"]["pronunciation_score"] == "72.46"
