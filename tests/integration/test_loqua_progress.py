@@ -96,7 +96,7 @@ def test_a_message_that_is_not_an_update_fails_alone(loqua, tutoring):
     assert totals(loqua, tutoring)["words_learned"] == 4
 
 
-def test_concurrent_consumers_keep_totals_exact(runtime, loqua, tutoring):
+def test_concurrent_consumers_keep_totals_exact(runtime, loqua, tutoring, atomic_dynamodb_writes):
     # Given many updates of a few sessions, applied by concurrent consumers in any order
     agent, learner, _ = tutoring
     table = runtime.physical_id("LoquaTable")

@@ -321,11 +321,11 @@ class LearnerRepository:
                     "pk": {"S": f"USER#{learner_id}"},
                     "sk": {"S": f"VOCAB#{word['language']}#{word['key']}"},
                 },
-                "UpdateExpression": "SET word = :word, translation = :translation, #language = :language, "
+                "UpdateExpression": "SET #word = :word, #translation = :translation, #language = :language, "
                 "lastSessionId = :session, lastLearnedAt = :now, "
                 "firstSessionId = if_not_exists(firstSessionId, :session), "
                 "firstLearnedAt = if_not_exists(firstLearnedAt, :now)",
-                "ExpressionAttributeNames": {"#language": "language"},
+                "ExpressionAttributeNames": {"#word": "word", "#translation": "translation", "#language": "language"},
                 "ExpressionAttributeValues": {
                     ":word": to_value(word["word"]),
                     ":translation": to_value(word["translation"]),
