@@ -9,7 +9,7 @@ from local.runtime import LocalRuntime
 from local.seed import seed_local_secrets, seed_operators
 from local.server import LocalServer
 from tests.support.jiga import JigaDriver
-from tests.support.loqua import LoquaDriver
+from tests.support.loqua import LOQUA_RATE_LIMIT_GROUPS, LoquaDriver
 from tests.support.shopify import ShopifyDriver
 
 SAMPLE_TEMPLATE = Path(__file__).parent / "fixtures" / "runtime_template"
@@ -78,12 +78,11 @@ def shopify(jiga_client, shopify_secret) -> ShopifyDriver:
 # -- Loqua -------------------------------------------------------------------------------------
 # The spec's per-agent limits (10 sessions a minute...) would throttle a fast suite; the limiter's
 # own test restores them. LoquaRateLimits is Loqua's parameter alone.
-LOQUA_TEST_RATE_LIMITS = "health=1000000,progress=1000000,context=1000000,sessions=1000000,token=1000000"
 
 
 @pytest.fixture(scope="session")
 def loqua_client(runtime):
-    runtime.reconfigure(LoquaRateLimits=LOQUA_TEST_RATE_LIMITS)
+    runtime.reconfigure(LoquaRateLimits=LOQUA_RATE_LIMIT_GROUPS)
     with runtime.client("LoquaHttpApi") as client:
         yield client
 
