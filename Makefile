@@ -65,6 +65,7 @@ integration: $(VENV)/.installed
 openapi: $(VENV)/.installed
 	@mkdir -p docs/openapi
 	$(BIN)/python -m local.openapi JigaHttpApi > docs/openapi/jiga.json
+	$(BIN)/python -m local.openapi LoquaHttpApi > docs/openapi/loqua.json
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench
