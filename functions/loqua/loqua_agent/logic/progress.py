@@ -8,7 +8,8 @@ id) and queues it; the queue's consumer applies updates in batches. Decisions th
   the session's snapshot keeps, per counter, the largest value any update carried: a retried,
   duplicated or reordered update can never count twice or move a counter back (max is idempotent
   and order-free). ``pronunciation_score`` is not a counter: the session keeps the score of the
-  update the API received last (ordered by ``received_at``, then request id), so a late delivery
+  update the API received last (ordered by ``received_at``, then request id, then the higher
+  score), so a late delivery
   of an older update cannot overwrite a newer score. ``grammar_points`` are a set union.
 * The learner's totals are the sums over sessions of each session's snapshot: ``words_learned``,
   ``phrases_practiced``, and ``pronunciation_score_avg`` (the mean of each session's latest score,
@@ -124,7 +125,8 @@ def merge(snapshot: Snapshot, updates: Iterable[ProgressUpdate]) -> Snapshot:
             words_learned=max(merged.words_learned, update.words_learned or 0),
             phrases_practiced=max(merged.phrases_practiced, update.phrases_practiced or 0),
         )
-        if update.pronunciation_score is not None and update.order_key > merged.score_order_key:
+        latest = (merged.score_order_key, merged.pronunciation_score if merged.pronunciation_score is not None else -1)
+        if update.pronunciation_score is not None and (update.order_key, update.pronunciation_score) > latest:
             merged = replace(merged, pronunciation_score=update.pronunciation_score, score_order_key=update.order_key)
     return merged
 
