@@ -140,9 +140,9 @@ class LearnerRepository:
         return from_item(response["Attributes"]) or {}
 
     def write_audit(self, entries: Iterable[AuditEntry]) -> None:
-        items = [self._audit_put(entry) for entry in entries]
-        for start in range(0, len(items), 25):
-            aws.dynamodb().transact_write_items(TransactItems=items[start : start + 25])
+        """Entries that go with no other write (a token issued, a context read)."""
+        for entry in entries:
+            aws.dynamodb().put_item(**self._audit_put(entry)["Put"])
 
     def apply_progress(
         self,

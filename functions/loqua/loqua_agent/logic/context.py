@@ -17,7 +17,8 @@ Decisions the spec leaves open:
   stamp on the learner's record in the same write. A request first reads that stamp alone (one
   strongly consistent GetItem of two attributes) and serves the cached copy only if its stamp is
   the same: the learner's own latest session or progress is never hidden by the cache. A miss
-  reads the record and the history (one GetItem, one Query) and refreshes the copy.
+  reads the record and the history (one GetItem, one Query) and refreshes the copy; with no copy
+  at all (or one past its age) the stamp is not read first.
   ``accessed_by`` and ``current_streak`` are computed for each request, never cached.
 """
 
@@ -60,6 +61,11 @@ class ContextCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
 
+    def holds(self, learner_id: str, now: float) -> bool:
+        """Whether a copy young enough exists (only then is the version stamp worth reading)."""
+        entry = self._entries.get(learner_id)
+        return entry is not None and now - entry.stored <= self.max_age
+
     def get(self, learner_id: str, version: int, now: float) -> _Entry | None:
         entry = self._entries.get(learner_id)
         if entry is None or entry.version != version or now - entry.stored > self.max_age:
@@ -86,10 +92,12 @@ def learner_context(
 ) -> dict[str, Any]:
     moment = now or datetime.now(UTC)
     clock = time.monotonic()
-    stamp = store.context_stamp(learner_id)
-    if stamp is None or not stamp[1]:
-        raise _not_found()
-    entry = cache.get(learner_id, stamp[0], clock) if cache.max_age > 0 else None
+    entry = None
+    if cache.max_age > 0 and cache.holds(learner_id, clock):
+        stamp = store.context_stamp(learner_id)
+        if stamp is None or not stamp[1]:
+            raise _not_found()
+        entry = cache.get(learner_id, stamp[0], clock)
     cached = entry is not None
     if entry is None:
         learner = store.learner(learner_id)
