@@ -12,8 +12,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from google.protobuf.json_format import MessageToDict
-from livekit.api import TokenVerifier, WebhookReceiver
 from starlette.concurrency import run_in_threadpool
 
 from loqua_agent import dependencies
@@ -36,6 +34,11 @@ async def receive_livekit_webhook(request: Request) -> JSONResponse:
 
 
 def verified_event(body: bytes, authorization: str, api_key: str, api_secret: str) -> dict[str, Any]:
+    # LiveKit's SDK (protobuf, aiohttp) loads on the first webhook, not when the fallback function
+    # imports this module for its routes.
+    from google.protobuf.json_format import MessageToDict
+    from livekit.api import TokenVerifier, WebhookReceiver
+
     token = authorization.removeprefix("Bearer ").strip()
     if not token:
         raise Unauthorized("Missing LiveKit webhook signature", code=INVALID_WEBHOOK_SIGNATURE)
