@@ -106,35 +106,4 @@ def loqua_secrets(runtime) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def loqua(runtime, loqua_client, loqua_secrets) -> LoquaDriver:
     """Given/When/Then helpers for the Loqua API (learners, rooms, agents, user tokens...)."""
-    from shared import aws
-
-    with runtime.function_environment("LoquaProgressFunction"):
-        import os
-
-        queue = os.environ["LOQUA_PROGRESS_QUEUE_URL"]
-    if not queue.startswith("http"):  # the local runtime does not create queues yet
-        aws.client("sqs").create_queue(QueueName=queue)
     return LoquaDriver(loqua_client, runtime, loqua_secrets["LoquaUserTokenSecret"], loqua_secrets["LiveKitApiSecret"])
-
-
-@pytest.fixture
-def atomic_dynamodb_writes(monkeypatch):
-    """Races between requests, as DynamoDB runs them: each write (a transaction included) is atomic.
-
-    moto checks a transaction's conditions and applies its items one by one without a lock, so two
-    threads' transactions can interleave (and a cancelled one's rollback can undo the other's
-    write), which DynamoDB never does. Here each write runs alone; what happens between a read and
-    a conditional write still races as it does in AWS."""
-    import threading
-
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in ("transact_write_items", "put_item", "update_item", "delete_item"):
-        original = getattr(DynamoDBBackend, name)
-
-        def serialized(*args, _original=original, **kwargs):
-            with lock:
-                return _original(*args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, serialized)

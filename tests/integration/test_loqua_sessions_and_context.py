@@ -74,7 +74,7 @@ def test_a_repeated_session_id_is_a_conflict_and_changes_nothing(loqua, tutoring
     assert loqua.context(user_jwt, agent, learner).json()["progress"]["total_conversation_time"] == 30
 
 
-def test_two_requests_racing_with_one_id_record_one_session(runtime, loqua, tutoring, atomic_dynamodb_writes):
+def test_two_requests_racing_with_one_id_record_one_session(runtime, loqua, tutoring):
     from loqua_agent.dal.learners import LearnerRepository
     from loqua_agent.logic.sessions import NewSession, create_session
 

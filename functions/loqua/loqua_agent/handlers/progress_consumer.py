@@ -18,7 +18,10 @@ from loqua_agent.settings import API_NAME
 from shared.errors import utc_now_iso
 from shared.observability import count, log_exception, logger, metrics
 
-processor = BatchProcessor(event_type=EventType.SQS)
+# A batch whose every record failed is reported like any other (all its ids), not raised: the
+# messages come back after the visibility timeout either way, and the dead-letter queue's alarm
+# says when some never apply.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 class ProgressNotApplied(Exception):

@@ -195,6 +195,7 @@ def audit_of(update: ProgressUpdate) -> AuditEntry:
 
 def apply_session_updates(store: ProgressStore, updates: list[ProgressUpdate], now: str) -> None:
     """Apply one session's updates of a batch in one transaction (re-reading on a race)."""
+    updates = list({update.order_key: update for update in updates}.values())  # a message delivered twice
     learner_id, session_id = updates[0].learner_id, updates[0].session_id
     grammar = {point for update in updates for point in update.grammar_points}
     for _ in range(MAX_ATTEMPTS):
