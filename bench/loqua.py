@@ -28,9 +28,6 @@ def _driver(runtime, client) -> LoquaDriver:
         name: secrets.get_secret_value(SecretId=runtime.arn(name))["SecretString"]
         for name in ("LoquaUserTokenSecret", "LiveKitApiSecret")
     }
-    url = runtime.functions["LoquaProgressFunction"].environment["LOQUA_PROGRESS_QUEUE_URL"]
-    if not url.startswith("http"):  # the local runtime does not create queues yet
-        aws.client("sqs").create_queue(QueueName=url)
     return LoquaDriver(client, runtime, value["LoquaUserTokenSecret"], value["LiveKitApiSecret"])
 
 
@@ -75,7 +72,6 @@ def measure_loqua(runtime, calls: DynamoDBCalls, clock: MotoClock, count: int) -
             ],
             200,
         )
-        loqua.queued_records()
         progress, _ = timer.run(
             "POST /agent/progress",
             [
@@ -86,7 +82,7 @@ def measure_loqua(runtime, calls: DynamoDBCalls, clock: MotoClock, count: int) -
             ],
             200,
         )
-        consumer = _consume(loqua, calls, clock)
+        consumer = _consume(loqua, calls, clock, [(learner.user_id, agent.agent_id) for learner in learners])
     runs = [issue, uncached, cached, sessions, progress]
     return [
         warm_table(runs, count, title="Loqua"),
@@ -95,8 +91,28 @@ def measure_loqua(runtime, calls: DynamoDBCalls, clock: MotoClock, count: int) -
     ]
 
 
-def _consume(loqua: LoquaDriver, calls: DynamoDBCalls, clock: MotoClock) -> Table:
-    records = loqua.queued_records()
+def _consume(loqua: LoquaDriver, calls: DynamoDBCalls, clock: MotoClock, learners: list[tuple[str, str]]) -> Table:
+    """The consumer alone, invoked as the event source invokes it, with batches of queued updates
+    (three per learner, of three sessions, as an agent sends them during calls)."""
+    from loqua_agent.logic.progress import ProgressUpdate
+    from tests.support.loqua import sqs_record
+
+    records = [
+        sqs_record(
+            uuid.uuid4().hex,
+            ProgressUpdate(
+                learner,
+                f"sess_c{n}",
+                agent,
+                f"2026-01-01T00:00:{n:02d}.000Z",
+                uuid.uuid4().hex,
+                words_learned=n + 1,
+                phrases_practiced=n + 2,
+            ).message(),
+        )
+        for n in range(3)
+        for learner, agent in learners
+    ]
     log(f"loqua: consuming {len(records)} progress updates in batches of {BATCH_SIZE}")
     run = EndpointRun(f"progress consumer, batch of {BATCH_SIZE}", [], [], [])
     for start in range(0, len(records), BATCH_SIZE):

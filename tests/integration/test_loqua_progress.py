@@ -64,9 +64,19 @@ def test_a_session_s_updates_are_running_snapshots(loqua, tutoring):
     agent, learner, user_jwt = tutoring
     session = f"sess_{uuid.uuid4().hex[:8]}"
     for words, score in ((2, 70), (5, 80), (4, 90)):  # the last arrives late with fewer words
-        loqua.progress(user_jwt, agent, progress_body(learner, session, words_learned=words, pronunciation_score=score))
+        assert (
+            loqua.progress(
+                user_jwt, agent, progress_body(learner, session, words_learned=words, pronunciation_score=score)
+            ).status_code
+            == 200
+        )
     other = f"sess_{uuid.uuid4().hex[:8]}"
-    loqua.progress(user_jwt, agent, progress_body(learner, other, words_learned=3, pronunciation_score=61))
+    assert (
+        loqua.progress(
+            user_jwt, agent, progress_body(learner, other, words_learned=3, pronunciation_score=61)
+        ).status_code
+        == 200
+    )
     loqua.drain_progress()
     progress = totals(loqua, tutoring)
     assert progress["words_learned"] == 5 + 3
@@ -209,7 +219,10 @@ def test_an_agent_token_is_not_a_user_token(loqua, tutoring):
 
 def test_scores_are_kept_to_two_decimals(loqua, tutoring):
     agent, learner, user_jwt = tutoring
-    loqua.progress(user_jwt, agent, progress_body(learner, "s_score", pronunciation_score=72.456))
+    assert (
+        loqua.progress(user_jwt, agent, progress_body(learner, "s_score", pronunciation_score=72.456)).status_code
+        == 200
+    )
     loqua.drain_progress()
     assert totals(loqua, tutoring)["pronunciation_score_avg"] == 72
     log = loqua.client.get("/api/v1/learner/audit-log", headers=learner.headers).json()["entries"]

@@ -105,9 +105,15 @@ def test_two_requests_racing_with_one_id_record_one_session(runtime, loqua, tuto
 def test_progress_and_the_session_of_one_call_count_once(loqua, tutoring):
     agent, learner, user_jwt = tutoring
     session_id = new_id()
-    loqua.progress(user_jwt, agent, progress_body(learner, session_id, words_learned=5, pronunciation_score=80))
+    assert (
+        loqua.progress(
+            user_jwt, agent, progress_body(learner, session_id, words_learned=5, pronunciation_score=80)
+        ).status_code
+        == 200
+    )
     loqua.drain_progress()
-    loqua.session(user_jwt, agent, session_body(learner, session_id))  # two words in new_vocabulary
+    recorded = loqua.session(user_jwt, agent, session_body(learner, session_id))  # two words in new_vocabulary
+    assert recorded.status_code == 200, recorded.text
     loqua.progress(user_jwt, agent, progress_body(learner, session_id, words_learned=3))  # a late, stale update
     loqua.drain_progress()
     progress = loqua.context(user_jwt, agent, learner).json()["progress"]
@@ -149,12 +155,12 @@ def test_the_cache_serves_until_something_changes(loqua, tutoring):
     again = loqua.context(user_jwt, agent, learner).json()
     assert again["cached"] is True and again["progress"]["total_sessions"] == 0
     # When the learner's own session lands, the very next read shows it
-    loqua.session(user_jwt, agent, session_body(learner, new_id()))
+    assert loqua.session(user_jwt, agent, session_body(learner, new_id())).status_code == 200
     fresh = loqua.context(user_jwt, agent, learner).json()
     assert fresh["cached"] is False and fresh["progress"]["total_sessions"] == 1
     # and so does applied progress, and new preferences
     assert loqua.context(user_jwt, agent, learner).json()["cached"] is True
-    loqua.progress(user_jwt, agent, progress_body(learner, new_id(), phrases_practiced=7))
+    assert loqua.progress(user_jwt, agent, progress_body(learner, new_id(), phrases_practiced=7)).status_code == 200
     loqua.drain_progress()
     assert loqua.context(user_jwt, agent, learner).json()["progress"]["phrases_practiced"] == 7
     loqua.set_preferences(learner, learning_level="advanced")
@@ -164,7 +170,7 @@ def test_the_cache_serves_until_something_changes(loqua, tutoring):
 def test_a_learner_without_preferences_has_no_context(loqua):
     agent, learner = loqua.agent(), loqua.register()
     user_jwt = loqua.user_token(agent, learner)
-    loqua.session(user_jwt, agent, session_body(learner, new_id()))
+    assert loqua.session(user_jwt, agent, session_body(learner, new_id())).status_code == 200
     response = loqua.context(user_jwt, agent, learner)
     assert response.status_code == 404
     assert response.json()["error"] == {"code": "USER_CONTEXT_NOT_FOUND", "message": "User context not found"}
@@ -207,7 +213,7 @@ def test_streaks_follow_the_learner_s_calendar(loqua):
 
 def test_context_and_sessions_are_in_the_learner_s_audit_log(loqua, tutoring):
     agent, learner, user_jwt = tutoring
-    loqua.session(user_jwt, agent, session_body(learner, new_id()))
+    assert loqua.session(user_jwt, agent, session_body(learner, new_id())).status_code == 200
     loqua.context(user_jwt, agent, learner)
     page = loqua.client.get("/api/v1/learner/audit-log", params={"limit": 2}, headers=learner.headers).json()
     assert [entry["action"] for entry in page["entries"]] == ["context.read", "session.created"]

@@ -236,7 +236,7 @@ def accept_progress(
         request_id=request_id,
         words_learned=progress.get("words_learned"),
         phrases_practiced=progress.get("phrases_practiced"),
-        pronunciation_score=None if score is None else Decimal(str(round(score, 2))).normalize(),
+        pronunciation_score=None if score is None else Decimal(str(round(score, 2))),
         grammar_points=tuple(dict.fromkeys(progress.get("grammar_points") or ())),
     )
     queue.send(update.message())
