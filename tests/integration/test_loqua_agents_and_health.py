@@ -26,21 +26,17 @@ def test_health_needs_a_user_id(loqua):
     assert response.json()["error"]["code"] == "MISSING_USER_ID"
 
 
-def test_a_dependency_down_fails_the_health_check(loqua, runtime):
-    from shared import aws
+def test_a_dependency_down_fails_the_health_check(loqua, monkeypatch):
+    # Given SQS answering errors (an outage: the runtime's own queue stays as it is for other tests)
+    from botocore.exceptions import ClientError
 
-    agent = loqua.agent()
-    with runtime.function_environment("LoquaHealthFunction"):
-        import os
+    from loqua_agent.dal.queue import ProgressQueue
 
-        queue = os.environ["LOQUA_PROGRESS_QUEUE_URL"]
-    sqs = aws.client("sqs")
-    url = sqs.get_queue_url(QueueName=queue.rsplit("/", 1)[-1])["QueueUrl"]
-    sqs.delete_queue(QueueUrl=url)
-    try:
-        response = health(loqua, agent)
-    finally:
-        sqs.create_queue(QueueName=url.rsplit("/", 1)[-1])
+    def unavailable(_queue):
+        raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "down"}}, "GetQueueAttributes")
+
+    monkeypatch.setattr(ProgressQueue, "reachable", unavailable)
+    response = health(loqua, loqua.agent())
     assert response.status_code == 503
     assert response.json()["error"] == {
         "code": "HEALTH_CHECK_FAILED",

@@ -194,7 +194,8 @@ class LoquaDriver:
     def drain_progress(self) -> None:
         """Let the queue's poller deliver what is queued: the mapping's one-second batching window
         passes on the tests' manual clock, then the consumer's batches run."""
-        self.runtime.clock.advance(1)
+        self.runtime.drain(timeout=30)  # the poller has received what was sent (the window opens)
+        self.runtime.clock.advance(1)  # the window closes: the batch is delivered
         self.runtime.drain(timeout=30)
 
     def enqueue(self, message: dict[str, Any] | str) -> None:
