@@ -1,11 +1,14 @@
 """The runtime's clock: when schedules fire, SQS messages become visible again, batching windows
 close and asynchronous retries run.
 
-Its time is the real time plus an offset that ``advance(seconds)`` adds to. In real mode
-(``make dev``) a ticker thread wakes the event sources as their next moment comes. In manual mode
-(tests) nothing fires on its own: ``advance(seconds)`` walks the clock forward from one due moment
-to the next, wakes the sources at each and waits until everything they started has finished (see
-``LocalRuntime.drain``) before taking the next step, so a test gets the same outcome every run.
+In real mode (``make dev``) its time is the real time plus an offset that ``advance(seconds)``
+adds to, and a ticker thread wakes the event sources as their next moment comes. In manual mode
+(tests) its time stands still where it started and moves only by ``advance(seconds)``, which walks
+it forward from one due moment to the next, wakes the sources at each and waits until everything
+they started has finished (see ``LocalRuntime.drain``) before taking the next step: a test gets
+the same outcome every run, however slowly a loaded machine runs it (a visibility timeout cannot
+lapse between two lines of a test). For the same reason an SQS receive with ``WaitTimeSeconds``
+does not wait on a manual clock: it answers at once with what is visible.
 
 Handlers still read the real time (``time.time()``, ``datetime.now()``): only the runtime's event
 sources follow this clock. A function fired by a schedule after ``advance(3600)`` runs an hour
@@ -23,7 +26,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 _EPSILON = 0.001  # moto compares visibility with ">": step just past the due moment
 
@@ -41,6 +44,7 @@ class ClockSource(Protocol):
 class Clock:
     def __init__(self, manual: bool = False):
         self.manual = manual
+        self._started = time.time()
         self._offset = 0.0
         self._sources: list[ClockSource] = []
         self._settlers: list[Callable[[], None]] = []
@@ -58,7 +62,7 @@ class Clock:
 
     def now(self) -> float:
         """Seconds since the epoch on this clock."""
-        return time.time() + self._offset
+        return (self._started if self.manual else time.time()) + self._offset
 
     # -- what runs on it --------------------------------------------------------------------------
 
@@ -224,3 +228,14 @@ def _patch_moto_time() -> None:
     unix_time.local_clock = True  # type: ignore[attr-defined]
     models.unix_time = unix_time
     models.unix_time_millis = unix_time_millis
+
+    receive = models.SQSBackend.receive_message
+
+    def receive_message(
+        backend: Any, queue_name: str, count: int, wait_seconds_timeout: int, *args: Any, **kwargs: Any
+    ) -> Any:
+        # a long poll on a clock that stands still would never time out
+        manual = _process_clock is not None and _process_clock.manual
+        return receive(backend, queue_name, count, 0 if manual else wait_seconds_timeout, *args, **kwargs)
+
+    models.SQSBackend.receive_message = receive_message
