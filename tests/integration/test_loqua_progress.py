@@ -228,3 +228,25 @@ def test_scores_are_kept_to_two_decimals(loqua, tutoring):
     log = loqua.client.get("/api/v1/learner/audit-log", headers=learner.headers).json()["entries"]
     recorded = [entry for entry in log if entry["action"] == "progress.recorded"]
     assert recorded[0]["details"]["pronunciation_score"] == 72.46
+
+
+def test_the_queue_s_concurrent_batches_keep_totals_exact(loqua, tutoring):
+    # Given many updates of three sessions, duplicated and shuffled on the queue, which the event
+    # source delivers in concurrent batches (ScalingConfig.MaximumConcurrency)
+    import random
+
+    agent, learner, _ = tutoring
+    updates = [
+        stamped(learner, agent, f"sess_q{index}", words, words_learned=words, phrases_practiced=2 * words)
+        for index in range(3)
+        for words in range(1, 21)
+    ]
+    deliveries = updates * 2
+    random.Random(7).shuffle(deliveries)
+    for update in deliveries:
+        loqua.enqueue(update.message())
+    loqua.drain_progress()
+    # Then each session counts its largest snapshot once
+    progress = totals(loqua, tutoring)
+    assert progress["words_learned"] == 3 * 20
+    assert progress["phrases_practiced"] == 3 * 40

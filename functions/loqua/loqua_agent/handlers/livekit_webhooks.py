@@ -62,6 +62,8 @@ def verified_event(body: bytes, authorization: str, api_key: str, api_secret: st
 
 
 def process_delivery(body: bytes, authorization: str) -> dict[str, Any]:
+    if not authorization.removeprefix("Bearer ").strip():  # refused before any secret is read
+        raise Unauthorized("Missing LiveKit webhook signature", code=INVALID_WEBHOOK_SIGNATURE)
     api_key, api_secret = dependencies.livekit_credentials()
     event = verified_event(body, authorization, api_key, api_secret)
     change = change_from_event(event, int(time.time()))

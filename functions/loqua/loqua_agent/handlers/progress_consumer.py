@@ -18,11 +18,6 @@ from loqua_agent.settings import API_NAME
 from shared.errors import utc_now_iso
 from shared.observability import count, log_exception, logger, metrics
 
-# A batch whose every record failed is reported like any other (all its ids), not raised: the
-# messages come back after the visibility timeout either way, and the dead-letter queue's alarm
-# says when some never apply.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-
 
 class ProgressNotApplied(Exception):
     """This message's group could not be applied in this delivery; SQS delivers it again."""
@@ -59,4 +54,8 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if record.message_id in failed:
             raise ProgressNotApplied(record.message_id)
 
+    # One processor per batch (it holds the batch's state). A batch whose every record failed is
+    # reported like any other (all its ids), not raised: the messages come back after the
+    # visibility timeout either way, and the dead-letter queue's alarm says when some never apply.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return process_partial_response(event=event, record_handler=check, processor=processor, context=context)
