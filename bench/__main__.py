@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument(
         "--realestate-records", type=int, default=10_000, help="conversations and leads per organisation"
     )
+    parser.add_argument("--loqua", type=int, default=100, help="learners for the Loqua figures (0: leave them out)")
     parser.add_argument("--update-docs", action="store_true", help=f"write the figures into {DOCS.relative_to(ROOT)}")
     options = parser.parse_args()
     started, load = time.perf_counter(), os.getloadavg()[0]
@@ -74,6 +75,10 @@ def _measure(options: argparse.Namespace) -> list[Table]:
             warm = measure_warm(driver, calls, clock, options.requests)
             idempotent = measure_idempotent_calls(driver, calls, clock)
             live = measure_live(runtime, driver, calls, clock, options.live)
+        if options.loqua:
+            from bench.loqua import measure_loqua
+
+            loqua = measure_loqua(runtime, calls, clock, options.loqua)
     finally:
         runtime.stop()
     tables += [
@@ -81,6 +86,8 @@ def _measure(options: argparse.Namespace) -> list[Table]:
         warm_table(live, options.live, title="Hire and live sessions"),
         dynamodb_table(warm + idempotent + live[:2]),
     ]
+    if options.loqua:
+        tables += loqua
     if not options.skip_search:
         from bench import search
 
