@@ -240,3 +240,52 @@ def test_errors_use_only_the_spec_codes_and_always_carry_field_and_value():
     )
     assert status == 429 and body["error"]["details"]["retryAfter"] == 5 and body["error"]["details"]["field"] is None
     assert body["metadata"]["requestId"] == "r" and body["metadata"]["version"] == "1.0.0"
+
+
+# -- provider adapters ------------------------------------------------------------------------------
+
+
+def test_the_openai_adapter_sends_the_agents_settings_and_falls_back_offline(monkeypatch):
+    import io
+    import urllib.request
+
+    from realestate_agent.providers.responder import OpenAIResponder
+
+    sent = {}
+
+    def fake_urlopen(request, timeout):
+        sent["url"], sent["body"], sent["auth"] = (
+            request.full_url,
+            json.loads(request.data),
+            request.headers["Authorization"],
+        )
+        return io.BytesIO(json.dumps({"choices": [{"message": {"content": "From the guide: $520,000."}}]}).encode())
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    index = _index("Three-bedroom homes in Maple Park start at $520,000.")
+    settings_ = {
+        "tone": "Friendly",
+        "systemPrompt": "You sell homes.",
+        "fallbackPrompt": "Sorry.",
+        "maxTokens": 300,
+        "temperature": 0.2,
+    }
+    hits = index.search(weighted_query("three-bedroom price"))
+    history = [{"sender": "user", "content": "hi"}, {"sender": "agent", "content": "Hello!"}]
+    reply = OpenAIResponder("sk-test", "gpt-4o-mini").respond(settings_, "three-bedroom price", hits, history, [], "s")
+    assert reply.text == "From the guide: $520,000." and reply.provider == "openai"
+    assert sent["url"] == "https://api.openai.com/v1/chat/completions" and sent["auth"] == "Bearer sk-test"
+    body = sent["body"]
+    assert body["model"] == "gpt-4o-mini" and body["max_tokens"] == 300 and body["temperature"] == 0.2
+    assert body["messages"][0]["role"] == "system" and "You sell homes." in body["messages"][0]["content"]
+    assert "$520,000" in body["messages"][0]["content"] and "Sorry." in body["messages"][0]["content"]
+    assert [m["role"] for m in body["messages"][1:]] == ["user", "assistant", "user"]
+
+    def failing(request, timeout):
+        raise OSError("network down")
+
+    monkeypatch.setattr(urllib.request, "urlopen", failing)
+    fallback = OpenAIResponder("sk-test", "gpt-4o-mini").respond(settings_, "three-bedroom price", hits, [], [], "s")
+    assert (
+        fallback.provider == "offline" and "$520,000" in fallback.text and fallback.extra == {"providerError": "openai"}
+    )
