@@ -159,3 +159,12 @@ def test_an_organisation_keeps_an_admin_and_a_removed_member_cannot_come_back(re
     assert login.status_code == 401
     refreshed = realestate.client.post(f"{BASE}/auth/refresh", json={"refreshToken": viewer.refresh_token})
     assert refreshed.status_code == 401
+
+
+def test_another_apis_token_is_refused_and_ours_is_refused_there(realestate: RealEstateDriver, jiga):
+    jiga_user = jiga.register()
+    admin = realestate.register()
+    at_realestate = realestate.client.get(f"{BASE}/agents", headers=jiga_user.headers)
+    assert at_realestate.status_code == 401 and at_realestate.json()["error"]["code"] == "UNAUTHORIZED"
+    assert jiga.client.get("/api/v1/wallet", headers=admin.headers).status_code == 401
+    assert realestate.client.get(f"{BASE}/agents", headers=admin.headers).status_code == 200
