@@ -125,7 +125,8 @@ def test_a_receiver_that_never_recovers_lands_in_the_dead_letter_queue_and_can_b
         parked = aws.client("sqs").receive_message(
             QueueUrl=realestate_queues["RealEstateWebhookDeadLetterQueue"], MaxNumberOfMessages=10
         )
-        assert [json.loads(m["Body"])["deliveryId"] for m in parked.get("Messages", [])] == [failed["id"]]
+        # (other tests' undeliverable webhooks may be parked there too: the clock moved 27 hours)
+        assert failed["id"] in [json.loads(m["Body"])["deliveryId"] for m in parked.get("Messages", [])]
 
         # When staff redeliver once the receiver works, it gets the event once more, same id
         redelivered = realestate.client.post(
