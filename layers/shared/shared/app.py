@@ -6,6 +6,7 @@ headers, CORS from configuration, a body-size limit, and the DynamoDB-backed rat
 ``lambda_handler`` wraps the app in Mangum with Powertools Logger, Tracer and Metrics.
 """
 
+import inspect
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -63,6 +64,9 @@ class PlatformMiddleware:
         self.api_name = api_name
         self.style = style
         self.rate_limit = rate_limit
+        # a rule with a ``method`` parameter gets the request's method (reads and writes of one
+        # endpoint group limited apart, as Cosmic's spec asks)
+        self.rule_takes_method = "method" in _parameters(rate_limit)
         self.authenticate = authenticate
 
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
@@ -81,7 +85,11 @@ class PlatformMiddleware:
 
         if scope.get("method") != "OPTIONS":
             principal = self._principal(scope)
-            limit = self.rate_limit(principal)
+            limit = (
+                self.rate_limit(principal, method=scope["method"])
+                if self.rule_takes_method
+                else self.rate_limit(principal)
+            )
             if limit is not None and limit.per_minute > 0:
                 caller = f"user:{principal.user_id}" if principal else f"ip:{_source_ip(scope)}"
                 decision = check_rate_limit(get_settings().rate_limit_table, self.api_name, caller, limit)
@@ -154,6 +162,13 @@ class PlatformMiddleware:
         await send({"type": "http.response.body", "body": payload})
 
 
+def _parameters(function: Callable) -> set[str]:
+    try:
+        return set(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return set()
+
+
 def _default_rate_limit(_principal: auth.Principal | None) -> RateLimit:
     return RateLimit(get_settings().rate_limit_per_minute)
 
@@ -207,8 +222,9 @@ def create_app(
 ) -> FastAPI:
     """One FastAPI app per endpoint group. ``authenticate`` turns a bearer token into a Principal
     with the API's own token policy (see shared.auth); without it the app accepts no tokens.
-    ``rate_limit`` maps the caller (a Principal or None) to its ``RateLimit``; by default every
-    caller gets ``RATE_LIMIT_PER_MINUTE`` in one category for the whole API."""
+    ``rate_limit`` maps the caller (a Principal or None), and the request's method if the rule has
+    a ``method`` parameter, to its ``RateLimit``; by default every caller gets
+    ``RATE_LIMIT_PER_MINUTE`` in one category for the whole API."""
     # Every error is in the API's envelope, so that is what the OpenAPI document says (this also
     # replaces FastAPI's default 422 schema, a shape this platform never returns).
     errors = {"model": style.envelope, "description": "Error, in the API's envelope"} if style.envelope else None
