@@ -124,7 +124,12 @@ class PlatformMiddleware:
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + extra_headers
+                own = list(message.get("headers", []))
+                # no-store is the default; a response that states its own caching keeps it
+                keeps_cache_control = any(name.lower() == b"cache-control" for name, _ in own)
+                message["headers"] = own + [
+                    header for header in extra_headers if not (keeps_cache_control and header[0] == b"cache-control")
+                ]
                 status = message["status"]
                 count(self.api_name, "Requests")
                 if status >= 500:
