@@ -14,6 +14,7 @@ from shared.identity import UserDirectory
 LOCAL_OPERATORS = [
     # (API name, table logical id, operator email)
     ("jiga", "JigaTable", "admin@jiga.local"),
+    ("cosmic", "CosmicTable", "admin@cosmic.local"),
 ]
 
 
