@@ -2,7 +2,7 @@
 
   MATCH#<id>             MATCH                   the whole match: board, moves, state, outcome,
                                                  rewards, version (every write checks it)
-  PLAYERMATCHES#<player> <started_at>#<match id> a finished match's summary, for the history
+  PLAYERMATCHES#<player> <ended, µs>#<match id>   a finished match's summary, for the history
 
 A match is one small item (nine moves at most), read and written whole. Each write is conditioned
 on the version it read, so two requests racing on one match cannot both apply a move.
@@ -84,7 +84,7 @@ class MatchStore:
         item = {field: match.get(field) for field in SUMMARY_FIELDS}
         item.update(
             pk=f"PLAYERMATCHES#{match['player_id']}",
-            sk=f"{match['started_at']}#{match['match_id']}",
+            sk=f"{match['ended_at_us']:017d}#{match['match_id']}",
             played_at=match["started_at"],
         )
         return {"Put": {"TableName": self.table_name, "Item": to_item(item)}}

@@ -214,6 +214,7 @@ def finish(
         "outcome": outcome,
         "current_turn": None,
         "ended_at": stamp,
+        "ended_at_us": int(now.timestamp() * 1_000_000),  # orders the history within a second
         "total_moves": len(match["moves"]),
         "impact_score_total": impact_total(match["moves"]),
         "version": read_version + 1,
