@@ -33,7 +33,7 @@ FLOOR_API = "FloorHttpApi"
 LAMBDA_RUNTIME_PACKAGES = ["boto3"]
 LAYER_REQUIREMENTS = LAYER_PATH / "requirements.txt"
 PASSING_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
-OWN_PACKAGES = ("shared", "jiga_store", "bench")
+OWN_PACKAGES = ("shared", "jiga_store", "cosmic_ttt", "bench")
 NEVER_HIDDEN = {*OWN_PACKAGES, "local", "tests"}
 
 
@@ -146,9 +146,12 @@ class ColdStartReport:
         return self.results[1]
 
 
-def measure_cold_starts(runtime: Any, driver: JigaDriver, runs: int) -> ColdStartReport:
+def measure_cold_starts(
+    runtime: Any, driver: JigaDriver, runs: int, more_requests: dict[str, FirstRequest] | None = None
+) -> ColdStartReport:
+    """``more_requests``: the first requests of other APIs' functions (``bench.cosmic``...)."""
     fixture = _make_fixture(driver)
-    requests = first_requests(fixture)
+    requests = {**first_requests(fixture), **(more_requests or {})}
     http_functions = sorted({route.function_id for route in runtime.routes})
     cases = [
         Case("floor (FastAPI+Mangum+boto3)", FLOOR_HANDLER, FLOOR_API, FirstRequest("ping", "GET", "/ping")),
@@ -164,7 +167,6 @@ def measure_cold_starts(runtime: Any, driver: JigaDriver, runs: int) -> ColdStar
         name = f"{function_id} ({request.label})"
         cases.append(Case(name, runtime.functions[function_id].handler, api_id, request, function_id))
 
-    hidden = ",".join(hidden_packages())
     results = [CaseResult(case) for case in cases]
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         snapshot_path = Path(directory) / "snapshot.json"
@@ -173,6 +175,7 @@ def measure_cold_starts(runtime: Any, driver: JigaDriver, runs: int) -> ColdStar
         for index, case in enumerate(cases):
             spec_path = Path(directory) / f"case-{index}.json"
             spec_path.write_text(json.dumps(_spec(runtime, case, snapshot_path)))
+            hidden = ",".join(hidden_packages(_function_requirements(runtime, case)))
             specs.append((spec_path, _environment(runtime, case, hidden)))
         for run in range(runs):
             log(f"cold start: run {run + 1}/{runs} ({len(cases)} fresh interpreters)")
@@ -213,7 +216,27 @@ def _snapshot(runtime: Any) -> dict[str, Any]:
     for logical_id in runtime.resources("AWS::SecretsManager::Secret"):
         secret = aws.client("secretsmanager").get_secret_value(SecretId=runtime.physical_id(logical_id))
         secrets[secret["Name"]] = secret["SecretString"]
-    return {"items": items, "secrets": secrets}
+    return {"items": items, "secrets": secrets, "kms_keys": _kms_keys(runtime)}
+
+
+def _kms_keys(runtime: Any) -> dict[str, dict[str, str]]:
+    """Asymmetric KMS keys (RS256 token keys) with their private half, so a child verifies and
+    signs the parent's tokens: moto gives a key new material wherever it is created."""
+    from cryptography.hazmat.primitives import serialization
+    from moto.kms.models import kms_backends
+
+    from local.template import ACCOUNT_ID, REGION
+
+    keys = {}
+    backend = kms_backends[ACCOUNT_ID][REGION]
+    for logical_id in runtime.resources("AWS::KMS::Key"):
+        key = backend.keys[runtime.physical_id(logical_id)]
+        if key.key_spec.startswith("RSA_"):
+            pem = key.private_key.private_key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            keys[key.id] = {"pem": pem.decode(), "key_spec": key.key_spec, "key_usage": key.key_usage}
+    return keys
 
 
 def _secret_names(runtime: Any) -> dict[str, str]:
@@ -285,7 +308,10 @@ def _run_child(case: Case, spec_path: Path, environment: dict[str, str], mode: s
     outcome = json.loads(finished.stdout.strip().splitlines()[-1])
     outcome["stderr"] = finished.stderr
     if mode == "measure" and outcome["status"] != case.request.expected_status:
-        raise RuntimeError(f"cold start of {case.name}: status {outcome['status']}, not {case.request.expected_status}")
+        raise RuntimeError(
+            f"cold start of {case.name}: status {outcome['status']}, not {case.request.expected_status}:\n"
+            + outcome["stderr"][-3000:]
+        )
     return outcome
 
 
@@ -337,11 +363,22 @@ def _requirement_name(requirement: str) -> str | None:
     return found.group(1) if found else None
 
 
-def deployed_distributions() -> set[str]:
-    """The layer's pinned requirements and Lambda's boto3, with everything they depend on."""
+def _function_requirements(runtime: Any, case: Case) -> Path | None:
+    """The requirements.txt sam build installs with a function (its CodeUri's), if any."""
+    if case.function_id is None:
+        return None
+    path = runtime.functions[case.function_id].code_uri / "requirements.txt"
+    return path if path.exists() else None
+
+
+def deployed_distributions(function_requirements: Path | None = None) -> set[str]:
+    """The layer's pinned requirements, the function's own and Lambda's boto3, with everything
+    they depend on."""
+    files = [LAYER_REQUIREMENTS, *([function_requirements] if function_requirements else [])]
     wanted = [
         name
-        for line in LAYER_REQUIREMENTS.read_text().splitlines()
+        for file in files
+        for line in file.read_text().splitlines()
         if line.strip() and not line.lstrip().startswith("#")
         for name in [_requirement_name(line)]
         if name
@@ -360,9 +397,9 @@ def deployed_distributions() -> set[str]:
     return deployed
 
 
-def hidden_packages() -> list[str]:
+def hidden_packages(function_requirements: Path | None = None) -> list[str]:
     """Top-level modules installed here (tooling, moto's dependencies) that Lambda will not have."""
-    deployed = deployed_distributions()
+    deployed = deployed_distributions(function_requirements)
     return sorted(
         module
         for module, owners in packages_distributions().items()
