@@ -106,10 +106,20 @@ class PlayerStore:
 
     def progress(self, player_id: str, consistent: bool = True) -> dict[str, Any]:
         """Counters and streaks (zero for a player who has done nothing yet)."""
-        item = self._get(_player(player_id), "PROGRESS", consistent) or {}
-        record: dict[str, Any] = {name: item.get(name, 0) for name in COUNTERS}
-        record.update({name: item.get(name, default) for name, default in STREAK_DEFAULTS.items()})
-        return record
+        return _progress(self._get(_player(player_id), "PROGRESS", consistent))
+
+    def progress_and_challenges(self, player_id: str, day: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The PROGRESS record and the day's challenge record in one BatchGetItem (a match's end)."""
+        keys = [self._key(player_id, "PROGRESS"), self._key(player_id, f"CHALLENGES#{day}")]
+        found: dict[str, dict[str, Any]] = {}
+        request: dict[str, Any] | None = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
+        while request:
+            response = aws.dynamodb().batch_get_item(RequestItems=request)
+            for raw in response["Responses"].get(self.table_name, []):
+                item = from_item(raw) or {}
+                found[item["sk"]] = item
+            request = response.get("UnprocessedKeys") or None
+        return _progress(found.get("PROGRESS")), _challenges(found.get(f"CHALLENGES#{day}"))
 
     def progress_update(
         self,
@@ -292,8 +302,7 @@ class PlayerStore:
         )
 
     def challenges_on(self, player_id: str, day: str) -> dict[str, Any]:
-        item = self._get(_player(player_id), f"CHALLENGES#{day}", consistent=True) or {}
-        return {"progress": item.get("progress", {}), "completed": list(item.get("completed", []))}
+        return _challenges(self._get(_player(player_id), f"CHALLENGES#{day}", consistent=True))
 
     def challenges_write(
         self, player_id: str, day: str, progress: Mapping[str, int], completed: list[str]
@@ -348,6 +357,18 @@ class PlayerStore:
                 if code == "ConditionalCheckFailed":
                     raise make_error() from error
             raise Conflict("The request collided with another; please retry") from error
+
+
+def _progress(item: dict[str, Any] | None) -> dict[str, Any]:
+    item = item or {}
+    record: dict[str, Any] = {name: item.get(name, 0) for name in COUNTERS}
+    record.update({name: item.get(name, default) for name, default in STREAK_DEFAULTS.items()})
+    return record
+
+
+def _challenges(item: dict[str, Any] | None) -> dict[str, Any]:
+    item = item or {}
+    return {"progress": item.get("progress", {}), "completed": list(item.get("completed", []))}
 
 
 def plain(operation: dict[str, Any]) -> ExtraWrite:

@@ -219,12 +219,12 @@ def finish(
         "impact_score_total": impact_total(match["moves"]),
         "version": read_version + 1,
     }
-    progress = services.players.progress(player_id)
+    day = now.date()
+    progress, today = services.players.progress_and_challenges(player_id, day.isoformat())
     streak = update_streaks(progress, outcome)
     paid = match_rewards(outcome, match["ai_tier"], match["symbol_played"], flags, abandoned)
     add_to(paid, streak.rewards)
-    day = now.date()
-    challenge = challenges.apply_match(day, services.players.challenges_on(player_id, day.isoformat()), ended)
+    challenge = challenges.apply_match(day, today, ended)
     add_to(paid, challenge.rewards)
     resonance = paid.pop(RESONANCE, 0)
     change = ProgressChange(
