@@ -22,12 +22,10 @@ import json
 import time
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from cosmic_ttt.dependencies import player_channel
 from cosmic_ttt.identity import verify_access_token
 from cosmic_ttt.settings import API_NAME, get_cosmic_settings
-from shared import aws, websocket
+from shared import websocket
 from shared.errors import DomainError, TokenExpired
 from shared.observability import logger
 
@@ -35,12 +33,8 @@ PENDING = "cosmic:pending"
 
 
 def close(connection: dict[str, Any]) -> None:
-    """Close a socket through the management API and forget it (a socket already gone is fine)."""
-    try:
-        aws.connections(connection["endpointUrl"]).delete_connection(ConnectionId=connection["connectionId"])
-    except ClientError as error:
-        if error.response["Error"]["Code"] not in ("GoneException", "NotFoundException"):
-            raise
+    """Close a socket from the server and forget it at once (its ``$disconnect`` forgets it too)."""
+    websocket.disconnect(connection["endpointUrl"], connection["connectionId"])
     websocket.delete_connection(connection["connectionId"])
 
 
