@@ -17,6 +17,7 @@
 import math
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from functools import partial
@@ -25,9 +26,15 @@ from typing import Any
 import httpx
 
 from bench.cold_start import FirstRequest
-from bench.harness import DynamoDBCalls, MotoClock, log
+from bench.harness import ROOT, DynamoDBCalls, MotoClock, log
 from bench.report import Table
 from bench.warm import EndpointRun, Timer
+
+# Cosmic's code directory on the path, as Lambda puts a function's CodeUri (the tests get it from
+# pyproject's pythonpath; a benchmark has no such setting)
+if str(ROOT / "functions" / "cosmic") not in sys.path:
+    sys.path.insert(0, str(ROOT / "functions" / "cosmic"))
+
 from cosmic_ttt.catalogue import tiers
 from cosmic_ttt.logic import engine
 from tests.support.cosmic import CosmicDriver, Player, engine_board

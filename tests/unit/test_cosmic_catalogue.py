@@ -5,7 +5,6 @@ import json
 import uuid
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -14,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from cosmic_ttt import catalogue
 from cosmic_ttt.logic import engine
 
-DATA = Path(catalogue.__file__).parent / "data"
+DATA = catalogue.DATA
 Currency = Literal[
     "cosmic_essence", "starlight_orbs", "shadow_shards", "void_fragments", "alignment_crystals", "primordial_sparks"
 ]
