@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("--live", type=int, default=30, help="hires and live sessions measured")
     parser.add_argument("--listings", type=int, default=10_000, help="published listings for the search figures")
     parser.add_argument("--skip-search", action="store_true", help="leave out the 10,000-listing search run")
+    parser.add_argument("--loqua", type=int, default=100, help="learners for the Loqua figures (0: leave them out)")
     parser.add_argument("--cosmic-games", type=int, default=10_000, help="simulated games per Cosmic AI tier")
     parser.add_argument("--cosmic-matches", type=int, default=60, help="Cosmic matches played through the runtime")
     parser.add_argument("--update-docs", action="store_true", help=f"write the figures into {DOCS.relative_to(ROOT)}")
@@ -69,6 +70,10 @@ def _measure(options: argparse.Namespace) -> list[Table]:
             idempotent = measure_idempotent_calls(driver, calls, clock)
             live = measure_live(runtime, driver, calls, clock, options.live)
             cosmic_warm = cosmic.measure_warm(cosmic_client, calls, clock, options.cosmic_matches)
+        if options.loqua:
+            from bench.loqua import measure_loqua
+
+            loqua = measure_loqua(runtime, calls, clock, options.loqua)
     finally:
         runtime.stop()
     tables += [
@@ -76,6 +81,8 @@ def _measure(options: argparse.Namespace) -> list[Table]:
         warm_table(live, options.live, title="Hire and live sessions"),
         dynamodb_table(warm + idempotent + live[:2]),
     ]
+    if options.loqua:
+        tables += loqua
     log(f"cosmic: {options.cosmic_games:,} simulated games per AI tier")
     tables += [
         cosmic.simulate_tiers(options.cosmic_games),
