@@ -160,3 +160,14 @@ def test_an_expired_token_is_token_expired_and_a_foreign_one_unauthorized(runtim
     assert (late.status_code, late.json()["error"]["code"]) == (401, "TOKEN_EXPIRED")
     assert (fake.status_code, fake.json()["error"]["code"]) == (401, "UNAUTHORIZED")
     assert (missing.status_code, missing.json()["error"]["code"]) == (401, "UNAUTHORIZED")
+
+
+def test_tokens_of_other_apis_are_refused_and_cosmic_tokens_elsewhere_too(cosmic, cosmic_client, jiga):
+    # Given a JIGA user and a Cosmic player, each with a token of their own API (each its own key)
+    jiga_user, player = jiga.register(), cosmic.register()
+    # When each presents it to the other API
+    at_cosmic = cosmic_client.get("/v1/matches/history", headers=jiga_user.headers)
+    at_jiga = jiga.client.get("/api/v1/wallet", headers=player.headers)
+    # Then both are refused, each in its own envelope
+    assert (at_cosmic.status_code, at_cosmic.json()["error"]["code"]) == (401, "UNAUTHORIZED")
+    assert at_jiga.status_code == 401 and at_jiga.json()["error"]["code"] == "UNAUTHORIZED"
