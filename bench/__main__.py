@@ -32,6 +32,8 @@ def main() -> None:
         "--realestate-records", type=int, default=10_000, help="conversations and leads per organisation"
     )
     parser.add_argument("--loqua", type=int, default=100, help="learners for the Loqua figures (0: leave them out)")
+    parser.add_argument("--cosmic-games", type=int, default=10_000, help="simulated games per Cosmic AI tier")
+    parser.add_argument("--cosmic-matches", type=int, default=60, help="Cosmic matches played through the runtime")
     parser.add_argument("--update-docs", action="store_true", help=f"write the figures into {DOCS.relative_to(ROOT)}")
     options = parser.parse_args()
     started, load = time.perf_counter(), os.getloadavg()[0]
@@ -50,13 +52,16 @@ def main() -> None:
 
 def _measure(options: argparse.Namespace) -> list[Table]:
     runtime = start_runtime()
+    from bench import cosmic
     from local.seed import seed_operators
+    from tests.support.cosmic import CosmicDriver
     from tests.support.jiga import JigaDriver
 
     calls = DynamoDBCalls()
     calls.install()
     clock = MotoClock().install()
     seed_operators(runtime)
+    runtime.reconfigure(CosmicRateLimitScale="100000")  # the limiter still writes; it never throttles
     tables = []
     if options.only_realestate:
         try:
@@ -66,15 +71,17 @@ def _measure(options: argparse.Namespace) -> list[Table]:
     try:
         if not options.skip_realestate and not options.only_cold:
             tables += _realestate(runtime, calls, clock, options)
-        with runtime.client("JigaHttpApi") as client:
+        with runtime.client("JigaHttpApi") as client, runtime.client("CosmicHttpApi") as cosmic_client:
             driver = JigaDriver(client)
             if not options.skip_cold:
-                tables += cold_start_tables(measure_cold_starts(runtime, driver, options.runs))
+                more = cosmic.first_requests(CosmicDriver(cosmic_client))
+                tables += cold_start_tables(measure_cold_starts(runtime, driver, options.runs, more))
             if options.only_cold:
                 return tables
             warm = measure_warm(driver, calls, clock, options.requests)
             idempotent = measure_idempotent_calls(driver, calls, clock)
             live = measure_live(runtime, driver, calls, clock, options.live)
+            cosmic_warm = cosmic.measure_warm(cosmic_client, calls, clock, options.cosmic_matches)
         if options.loqua:
             from bench.loqua import measure_loqua
 
@@ -88,6 +95,13 @@ def _measure(options: argparse.Namespace) -> list[Table]:
     ]
     if options.loqua:
         tables += loqua
+    log(f"cosmic: {options.cosmic_games:,} simulated games per AI tier")
+    tables += [
+        cosmic.simulate_tiers(options.cosmic_games),
+        warm_table(cosmic_warm, options.cosmic_matches, title="Cosmic matches and reads (requests per match)"),
+        cosmic.targets_table(cosmic_warm),
+        dynamodb_table(cosmic_warm),
+    ]
     if not options.skip_search:
         from bench import search
 

@@ -17,6 +17,7 @@ LOCAL_OPERATORS = [
     # (API name, table logical id, operator email)
     ("jiga", "JigaTable", "admin@jiga.local"),
     ("loqua", "LoquaTable", "admin@loqua.local"),
+    ("cosmic", "CosmicTable", "admin@cosmic.local"),
 ]
 
 
