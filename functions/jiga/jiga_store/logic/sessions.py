@@ -19,8 +19,10 @@ from typing import Any, Protocol
 from jiga_store.dal.sessions import ACTIVE, REFUNDED, SETTLED, SessionRepository
 from jiga_store.dal.workflows import SessionLifecycle
 from jiga_store.logic import hire as rules
-from jiga_store.logic.agents import MIN_HOURLY, not_found, not_owner
+from jiga_store.logic.agents import MIN_HOURLY, check_owner, not_found
+from jiga_store.logic.configuration import options_to_store, read_configuration
 from jiga_store.logic.messages import session_ended
+from jiga_store.models.api import ConfigurationOptions
 from jiga_store.settings import API_NAME, DOF
 from shared.errors import Forbidden, InvalidInput, NotFound, ServiceUnavailable, utc_now_iso
 from shared.events import EventLog
@@ -229,6 +231,8 @@ def start_session(
     configuration: dict[str, Any] | None,
 ) -> dict[str, Any]:
     now = datetime.now(UTC)
+    if configuration is not None:
+        configuration = options_to_store(read_configuration(configuration, ConfigurationOptions))
     if kind == "hired":
         if not hire_session_id:
             raise InvalidInput("hireSessionId is required for hired sessions", {"field": "hireSessionId"})
@@ -247,8 +251,7 @@ def start_session(
         if agent is None:
             raise not_found(agent_id)
         if kind == "owned":
-            if agent["ownerId"] != caller_id:
-                raise not_owner(agent_id)
+            check_owner(agent, agent_id, caller_id)
             hourly = MIN_HOURLY[agent["rank"]]
             rate = rules.base_rate(hourly)
             session = _new_session(

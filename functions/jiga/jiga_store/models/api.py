@@ -101,12 +101,16 @@ class TeamMessaging(SpecModel):
     propagation_mode: Literal["real_time", "broadcast", "targeted"]
 
 
-class AgentConfiguration(BaseModel):
-    """The runtime options; unknown keys are kept ("... other configuration options")."""
+class ConfigurationOptions(BaseModel):
+    """The runtime options of an agent, each optional (a session's overrides); unknown keys are
+    kept ("... other configuration options") once they pass ``check_storable``.
 
-    model_config = ConfigDict(extra="allow")
+    Strict, like the spec bodies: ``"yes"``, ``1`` or ``"false"`` for a boolean and ``"5"`` for a
+    number are wrong types (400), never converted; an int is a number (``5`` for ``target_fps``)."""
 
-    high_speed_vision: bool
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    high_speed_vision: bool | None = None
     high_speed_mode: Literal["ultra_fast", "balanced", "quality_focused"] | None = None
     target_fps: float | None = Field(default=None, ge=1.0, le=10.0)
     analysis_interval: float | None = Field(default=None, ge=0.1, le=2.0)
@@ -114,6 +118,12 @@ class AgentConfiguration(BaseModel):
     voice_enabled: bool | None = None
     selected_voice_name: str | None = Field(default=None, min_length=1, max_length=64)
     team_messaging: TeamMessaging | None = None
+
+
+class AgentConfiguration(ConfigurationOptions):
+    """``PUT /agents/{id}/config``: the spec makes ``high_speed_vision`` the one required option."""
+
+    high_speed_vision: bool
 
 
 class UpdateConfigResponse(BaseModel):
