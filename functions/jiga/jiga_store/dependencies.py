@@ -9,6 +9,7 @@ from jiga_store.dal.sessions import SessionRepository
 from jiga_store.dal.shopify import ShopifyRepository
 from jiga_store.dal.workflows import SessionLifecycle
 from jiga_store.identity import token_policy
+from jiga_store.logic.balances import dof_update_writes
 from jiga_store.logic.marketplace import WarmCatalogue
 from jiga_store.logic.sessions import SessionServices
 from jiga_store.logic.shopify import Shopify
@@ -23,7 +24,8 @@ from shared.ledger import Ledger
 
 @lru_cache(maxsize=1)
 def ledger() -> Ledger:
-    return Ledger(get_jiga_settings().ledger_table, API_NAME)
+    """JIGA's ledger: every change of a user's DOFs commits its ``dof_update`` event with it."""
+    return Ledger(get_jiga_settings().ledger_table, API_NAME, companion_writes=dof_update_writes(events()))
 
 
 @lru_cache(maxsize=1)

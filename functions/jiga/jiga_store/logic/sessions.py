@@ -196,12 +196,6 @@ def hire_agent(
             "dofAllocated": allocation,
         },
     )
-    hirer_change = posted.change_for(user_account(hirer_id, DOF))
-    services.events.append(
-        hirer_id,
-        "dof_update",
-        {"balance": hirer_change.balance_after, "change": -allocation, "transactionId": posted.transaction_id},
-    )
     return {
         "sessionId": session["sessionId"],
         "agentId": agent["agentId"],
@@ -378,7 +372,7 @@ def settle_session(services: SessionServices, session_id: str, reason: str) -> d
         extra_writes=services.sessions.settlement_writes(session, SETTLED, settlement),
     )
     if not posted.replayed:
-        _after_settlement(services, session, posted, consumed)
+        _after_settlement(services, session, consumed)
     if session["type"] == "hired" and session.get("listingId"):
         services.record_hire_outcome(session["listingId"], None, consumed > 0, outcome_id=session_id)
     if ended_here:
@@ -386,16 +380,8 @@ def settle_session(services: SessionServices, session_id: str, reason: str) -> d
     return settlement
 
 
-def _after_settlement(services: SessionServices, session: dict[str, Any], posted: Any, consumed: int) -> None:
-    """Notifications and progression: best effort, after the money is safe."""
-    for user_id in {session["userId"], session["ownerId"]}:
-        change = next((c for c in posted.changes if c.account == user_account(user_id, DOF)), None)
-        if change is not None:
-            services.events.append(
-                user_id,
-                "dof_update",
-                {"balance": change.balance_after, "change": change.amount, "transactionId": posted.transaction_id},
-            )
+def _after_settlement(services: SessionServices, session: dict[str, Any], consumed: int) -> None:
+    """Progression: best effort, after the money is safe (its ``dof_update`` events went with it)."""
     if session["type"] == "hired" and consumed > 0:
         for achievement in services.agents.record_completed_hire(session["agentId"], ACHIEVEMENT_THRESHOLDS):
             services.events.append(
