@@ -54,6 +54,7 @@ def session_services() -> SessionServices:
         events=events(),
         websocket_url=settings.websocket_url,
         notify=websocket.broadcast,
+        hang_up=websocket.disconnect_channel,
         record_hire_outcome=catalogue_repository().record_hire_outcome,
         tokens=token_policy(),
     )

@@ -48,6 +48,7 @@ class SessionServices:
     events: EventLog
     websocket_url: str
     notify: Callable[[str, dict[str, Any]], int]  # push a message to every socket of a session
+    hang_up: Callable[[str], int]  # close every socket of a session (after session_ended)
     # count a finished hire in the listing's stats; idempotent per outcome id (the session id)
     record_hire_outcome: Callable[..., bool]
     tokens: TokenPolicy  # signs the session tokens the live WebSocket accepts
@@ -377,6 +378,7 @@ def settle_session(services: SessionServices, session_id: str, reason: str) -> d
         services.record_hire_outcome(session["listingId"], None, consumed > 0, outcome_id=session_id)
     if ended_here:
         services.notify(session_id, session_ended(session, session.get("endedReason", reason), consumed))
+        services.hang_up(session_id)
     return settlement
 
 
