@@ -30,9 +30,11 @@ def seed_operators(runtime: LocalRuntime) -> list[str]:
 
 # Documented sample values (never used in AWS): events/jiga/shopify-*.json are signed with this one.
 SAMPLE_SHOPIFY_WEBHOOK_SECRET = "jiga-sample-shopify-webhook-secret"
+SAMPLE_STRIPE_WEBHOOK_SECRET = "whsec_jiga_sample_stripe_webhook_secret"
 LOCAL_SECRETS = [
     # (secret logical id, local value)
     ("ShopifyWebhookSecret", SAMPLE_SHOPIFY_WEBHOOK_SECRET),
+    ("StripeWebhookSecret", SAMPLE_STRIPE_WEBHOOK_SECRET),
 ]
 
 

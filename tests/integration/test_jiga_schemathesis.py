@@ -79,6 +79,7 @@ def test_the_document_says_which_operations_need_a_token():
         ("post", "/api/v1/auth/logout"),  # the refresh token in the body is the credential
         ("get", "/api/v1/marketplace/search"),  # browsing is open; a token sent must be valid
         ("post", "/api/v1/webhooks/shopify"),  # Shopify signs it (X-Shopify-Hmac-Sha256) instead
+        ("post", "/api/v1/webhooks/stripe"),  # Stripe signs it (Stripe-Signature) instead
     }
     assert document["components"]["securitySchemes"]["bearerAuth"] == {
         "type": "http",

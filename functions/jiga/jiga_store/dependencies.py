@@ -7,12 +7,14 @@ from jiga_store.dal.catalogue import CatalogueRepository
 from jiga_store.dal.purchases import PurchaseRepository
 from jiga_store.dal.sessions import SessionRepository
 from jiga_store.dal.shopify import ShopifyRepository
+from jiga_store.dal.stripe import StripeRepository
 from jiga_store.dal.workflows import SessionLifecycle
 from jiga_store.identity import token_policy
 from jiga_store.logic.balances import dof_update_writes
 from jiga_store.logic.marketplace import WarmCatalogue
 from jiga_store.logic.sessions import SessionServices
 from jiga_store.logic.shopify import Shopify
+from jiga_store.logic.stripe import Stripe
 from jiga_store.providers.checkout import CheckoutProvider, checkout_provider
 from jiga_store.settings import API_NAME, get_jiga_settings
 from shared import aws, websocket
@@ -88,6 +90,11 @@ def shopify() -> Shopify:
     )
 
 
+@lru_cache(maxsize=1)
+def stripe() -> Stripe:
+    return Stripe(store=StripeRepository(get_jiga_settings().jiga_table), purchases=purchases(), ledger=ledger())
+
+
 @lru_cache(maxsize=2)
 def checkout(payment_method: str) -> CheckoutProvider:
     settings = get_jiga_settings()
@@ -107,3 +114,11 @@ def shopify_webhook_secret() -> str:
     if not settings.shopify_webhook_secret_arn:
         raise ServiceUnavailable("Shopify webhook secret is not configured")
     return aws.secret(settings.shopify_webhook_secret_arn, max_age=settings.secrets_cache_seconds)
+
+
+def stripe_webhook_secret() -> str:
+    """The Stripe endpoint's signing secret (``whsec_...``), from Secrets Manager through Powertools' cache."""
+    settings = get_jiga_settings()
+    if not settings.stripe_webhook_secret_arn:
+        raise ServiceUnavailable("Stripe webhook secret is not configured")
+    return aws.secret(settings.stripe_webhook_secret_arn, max_age=settings.secrets_cache_seconds)

@@ -5,7 +5,6 @@ is no bearer token: the HMAC under the shop's secret is the caller's identity.
 """
 
 import hashlib
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,13 +13,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
 from jiga_store import dependencies
+from jiga_store.handlers.webhook_body import parse_json_object
 from jiga_store.identity import jiga_app
 from jiga_store.logic import shopify
 from jiga_store.settings import API_NAME
 from shared.app import lambda_handler
 from shared.errors import InvalidInput, Unauthorized
 from shared.observability import logger
-from shared.storable import json_body_problem
 
 router = APIRouter()
 
@@ -57,20 +56,6 @@ def process_delivery(body: bytes, headers: Headers) -> dict[str, Any]:
         raise
     logger(API_NAME).info("Shopify webhook processed", extra={"webhookId": delivery.webhook_id, **result})
     return result
-
-
-def parse_json_object(body: bytes) -> dict[str, Any]:
-    """The body as a JSON object; anything else (not JSON, too deep to parse safely) is a 400."""
-    problem = json_body_problem(body)
-    if problem is not None:
-        raise InvalidInput(problem)
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError) as error:
-        raise InvalidInput("The webhook body is not JSON") from error
-    if not isinstance(payload, dict):
-        raise InvalidInput("The webhook body must be a JSON object")
-    return payload
 
 
 app = jiga_app(router)

@@ -115,6 +115,16 @@ def check_return_url(url: str, allow_localhost: bool) -> str:
     raise _field_error("returnUrl", "returnUrl must use https (http is accepted for localhost outside prod)")
 
 
+def claw_back(requested: int, refundable: int, balance: int) -> tuple[int, int, int]:
+    """The refund rule of every payment provider: (refunded, clawed back, written off).
+
+    Never more than the purchase credited and is not yet refunded; DOFs are taken back up to the
+    holder's current balance, and what was already spent is written off, never a negative balance."""
+    refunded = max(min(requested, refundable), 0)
+    clawed = min(refunded, max(balance, 0))
+    return refunded, clawed, refunded - clawed
+
+
 def usd(cents: int) -> float:
     return float(Decimal(cents) / 100)
 

@@ -58,7 +58,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from jiga_store.logic.purchases import CUSTOM_UNIT, PACKAGE_BY_SKU, PACKAGES, DofPackage
+from jiga_store.logic.purchases import CUSTOM_UNIT, PACKAGE_BY_SKU, PACKAGES, DofPackage, claw_back
 from jiga_store.models.domain import DuplicateDelivery, StaleRead
 from jiga_store.providers.checkout import TRANSACTION_ATTRIBUTE
 from jiga_store.settings import DOF
@@ -242,13 +242,6 @@ def refund_dofs(refund: dict[str, Any], order: dict[str, Any], variant_ids: dict
     if refunded <= 0 or total <= 0:
         return 0
     return min(order["dofAmount"], order["dofAmount"] * refunded // total)
-
-
-def claw_back(requested: int, refundable: int, balance: int) -> tuple[int, int, int]:
-    """(refunded, clawed back, written off): never more than the order credited, never below zero."""
-    refunded = max(min(requested, refundable), 0)
-    clawed = min(refunded, max(balance, 0))
-    return refunded, clawed, refunded - clawed
 
 
 def _required_id(payload: dict[str, Any], name: str) -> str:
