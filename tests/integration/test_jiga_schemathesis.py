@@ -78,6 +78,7 @@ def test_the_document_says_which_operations_need_a_token():
         ("post", "/api/v1/auth/refresh"),
         ("post", "/api/v1/auth/logout"),  # the refresh token in the body is the credential
         ("get", "/api/v1/marketplace/search"),  # browsing is open; a token sent must be valid
+        ("get", "/api/v1/marketplace/{listingId}/reviews"),  # as open as search
         ("post", "/api/v1/webhooks/shopify"),  # Shopify signs it (X-Shopify-Hmac-Sha256) instead
         ("post", "/api/v1/webhooks/stripe"),  # Stripe signs it (Stripe-Signature) instead
     }

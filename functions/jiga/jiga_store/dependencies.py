@@ -5,6 +5,7 @@ from functools import lru_cache
 from jiga_store.dal.agents import AgentRepository
 from jiga_store.dal.catalogue import CatalogueRepository
 from jiga_store.dal.purchases import PurchaseRepository
+from jiga_store.dal.reviews import ReviewRepository
 from jiga_store.dal.sessions import SessionRepository
 from jiga_store.dal.shopify import ShopifyRepository
 from jiga_store.dal.stripe import StripeRepository
@@ -12,6 +13,7 @@ from jiga_store.dal.workflows import SessionLifecycle
 from jiga_store.identity import token_policy
 from jiga_store.logic.balances import dof_update_writes
 from jiga_store.logic.marketplace import WarmCatalogue
+from jiga_store.logic.reviews import Reviews
 from jiga_store.logic.sessions import SessionServices
 from jiga_store.logic.shopify import Shopify
 from jiga_store.logic.stripe import Stripe
@@ -59,6 +61,20 @@ def session_services() -> SessionServices:
         hang_up=websocket.disconnect_channel,
         record_hire_outcome=catalogue_repository().record_hire_outcome,
         tokens=token_policy(),
+    )
+
+
+@lru_cache(maxsize=1)
+def review_store() -> ReviewRepository:
+    return ReviewRepository(get_jiga_settings().jiga_table)
+
+
+@lru_cache(maxsize=1)
+def reviews() -> Reviews:
+    return Reviews(
+        sessions=SessionRepository(get_jiga_settings().jiga_table),
+        store=review_store(),
+        notify_owner=events().append,
     )
 
 

@@ -167,6 +167,7 @@ class CatalogueEntry:
     game_spellings: tuple[tuple[str, str], ...]  # (folded, as written), one per game
     specializations_folded: frozenset[str]
     price_range: str
+    recent_reviews: list[dict[str, Any]]
     slot: int = -1  # position in the index's bitsets
     _windows: tuple[date, list[Window] | None] | None = None
     _view: tuple[str, dict[str, Any]] | None = None
@@ -245,6 +246,10 @@ def entry_from_projection(item: dict[str, Any]) -> CatalogueEntry:
         game_spellings=tuple(spellings.items()),
         specializations_folded=frozenset(fold(value) for value in specializations),
         price_range=price_bucket(item["pricing"]["hourly"]),
+        recent_reviews=[
+            {"rating": review["rating"], "comment": review.get("comment"), "createdAt": review["createdAt"]}
+            for review in item.get("recentReviews") or []
+        ],
     )
 
 
@@ -303,6 +308,7 @@ def listing_view(entry: CatalogueEntry, asset_base_url: str) -> dict[str, Any]:
         "pricing": entry.pricing,
         "stats": {"rating": entry.rating, "totalHires": entry.total_hires, "successRate": entry.success_rate},
         "badges": badges_for(entry, asset_base_url),
+        "recentReviews": entry.recent_reviews,
     }
 
 

@@ -411,6 +411,12 @@ class ListingAvailability(BaseModel):
     nextAvailable: str | None
 
 
+class ReviewSummary(BaseModel):
+    rating: int
+    comment: str | None
+    createdAt: str
+
+
 class SearchResult(BaseModel):
     listingId: str
     agentId: str
@@ -421,6 +427,7 @@ class SearchResult(BaseModel):
     stats: ListingStats
     badges: list[Badge]
     availability: ListingAvailability
+    recentReviews: list[ReviewSummary]  # beyond the spec: the three newest (logic/reviews.py)
 
 
 class SearchPagination(BaseModel):
@@ -481,3 +488,35 @@ class TransferResponse(BaseModel):
     to: TransferParty
     fee: int
     completedAt: str
+
+
+# -- reviews (beyond the spec: logic/reviews.py) ----------------------------------------------
+
+
+class ReviewRequest(SpecModel):
+    rating: int = Field(ge=1, le=5, description="Whole stars, 1-5")
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class Review(BaseModel):
+    reviewId: str
+    sessionId: str
+    listingId: str
+    agentId: str
+    rating: int
+    comment: str | None
+    createdAt: str
+
+
+class ReviewStats(BaseModel):
+    rating: float
+    ratingCount: int
+    totalHires: int
+    successRate: float
+
+
+class ListingReviews(BaseModel):
+    listingId: str
+    stats: ReviewStats
+    reviews: list[Review]
+    pagination: WalletPagination
