@@ -179,7 +179,9 @@ def test_hire_errors_follow_the_spec(jiga):
         == 404
     )
     assert jiga.client.post(url, json={"dofAllocation": 0}, headers=poor.headers).status_code == 400
-    assert jiga.client.post(url, json={"dofAllocation": 10}, headers=poor.headers).status_code == 400  # < 5 minutes
+    short = jiga.client.post(url, json={"dofAllocation": 10}, headers=poor.headers)  # < 5 minutes of this listing
+    assert short.status_code == 422
+    assert short.json()["error"]["code"] == "INVALID_ALLOCATION"
     assert (
         jiga.client.post(url, json={"dofAllocation": 1_000, "startTime": "yesterday"}, headers=poor.headers).status_code
         == 400

@@ -182,6 +182,7 @@ def test_free_text_searches_title_description_tags_and_agent_name(jiga):
         ({"type": "Assistant"}, ["A", "E"]),
         ({"minPrice": 400, "maxPrice": 1_200}, ["B", "C", "E"]),
         ({"maxPrice": 399.5}, ["A"]),
+        ({"minPrice": 500, "maxPrice": 100}, []),  # an empty range finds nothing; it is not an error
         ({"hasVoiceChat": "false"}, ["B", "E"]),
         ({"hasCommentator": "true"}, ["B", "D"]),
         ({"specialization": "Drafting"}, ["D"]),
@@ -354,7 +355,6 @@ def test_unpublished_and_pending_review_listings_are_not_searchable(jiga):
         ({"page": 0}, "page"),
         ({"minRating": 6}, "minRating"),
         ({"sortBy": "cheapest"}, "sortBy"),
-        ({"minPrice": 500, "maxPrice": 100}, "maxPrice"),
         ({"maxPrice": "nan"}, "maxPrice"),
         ({"minPrice": "lots"}, "minPrice"),
         ({"rank": "Diamond"}, "rank.0"),

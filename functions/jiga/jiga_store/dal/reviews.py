@@ -17,7 +17,7 @@ from jiga_store.dal.catalogue import CATALOGUE_SK, listing_key
 from jiga_store.models.domain import StaleRead
 from shared import aws
 from shared.dynamo import cancellation_codes, from_item, to_item, to_value
-from shared.errors import Conflict, InvalidInput, NotFound
+from shared.errors import Conflict, InvalidInput, NotFound, Unprocessable
 from shared.pagination import CursorPage, decode_cursor, encode_cursor
 
 REVIEWS_INDEX = "gsi1"
@@ -131,18 +131,27 @@ class ReviewRepository:
             "Limit": limit,
         }
         if cursor:
-            key = decode_cursor(cursor)
+            try:
+                key = decode_cursor(cursor)
+            except InvalidInput as error:
+                raise _not_our_cursor(cursor) from error
             if key.get("gsi1pk") != {"S": f"REVIEWS#{listing_id}"}:
-                raise InvalidInput("Invalid pagination cursor", {"cursor": cursor})
+                raise _not_our_cursor(cursor)
             query["ExclusiveStartKey"] = key
         try:
             response = aws.dynamodb().query(**query)
         except ClientError as error:
             if error.response["Error"]["Code"] != "ValidationException":
                 raise
-            raise InvalidInput("Invalid pagination cursor", {"cursor": cursor}) from error
+            raise _not_our_cursor(cursor) from error
         last = response.get("LastEvaluatedKey")
         return CursorPage(
             items=[from_item(raw) for raw in response.get("Items", [])],
             next_cursor=encode_cursor(last) if last else None,
         )
+
+
+def _not_our_cursor(cursor: str) -> Unprocessable:
+    return Unprocessable(
+        "This cursor was not issued for this listing's reviews", {"cursor": cursor}, code="INVALID_CURSOR"
+    )

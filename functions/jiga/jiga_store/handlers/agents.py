@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Depends, Request
 
 from jiga_store import dependencies
 from jiga_store.identity import jiga_app
@@ -13,6 +13,7 @@ from jiga_store.models.api import (
     CreateAgentRequest,
     PublishRequest,
     PublishResponse,
+    UpdateConfigRequest,
     UpdateConfigResponse,
 )
 from jiga_store.settings import get_jiga_settings
@@ -57,10 +58,10 @@ def get_agent(agentId: str, caller: Principal = Depends(current_principal)) -> A
 @router.put("/{agentId}/config", response_model=UpdateConfigResponse)
 def update_config(
     agentId: str,  # noqa: N803 - spec name
-    body: dict[str, Any] = Body(...),
+    body: UpdateConfigRequest,
     caller: Principal = Depends(current_principal),
 ) -> Any:
-    configuration = read_configuration(body.get("configuration"))
+    configuration = read_configuration(body.configuration)
     merged, warnings, updated_at = logic.update_configuration(
         dependencies.agents(), agentId, caller.user_id, configuration
     )

@@ -22,7 +22,14 @@ from jiga_store import dependencies
 from jiga_store.identity import jiga_app
 from jiga_store.logic import marketplace as logic
 from jiga_store.logic.reviews import listing_reviews
-from jiga_store.models.api import SEARCH_LIST_FIELDS, ListingReviews, SearchParams, SearchResponse
+from jiga_store.models.api import (
+    CURSOR_PATTERN,
+    SEARCH_LIST_FIELDS,
+    ListingReviews,
+    SearchParams,
+    SearchResponse,
+    search_parameters,
+)
 from jiga_store.settings import get_jiga_settings
 from shared.app import lambda_handler
 from shared.auth import Principal, optional_principal
@@ -46,7 +53,7 @@ def search_params(query: QueryParams) -> SearchParams:
         raise RequestValidationError(error.errors(include_url=False, include_context=False)) from error
 
 
-@router.get("/search", response_model=SearchResponse)
+@router.get("/search", response_model=SearchResponse, openapi_extra={"parameters": search_parameters()})
 def search(request: Request, caller: Principal | None = Depends(optional_principal)) -> Any:
     # ``caller`` is None for anonymous visitors; the dependency refuses an invalid token.
     params = search_params(request.query_params)
@@ -63,7 +70,7 @@ def reviews(
     listingId: str,  # noqa: N803 - spec style
     caller: Principal | None = Depends(optional_principal),
     limit: int = Query(default=20, ge=1, le=100),
-    cursor: str | None = Query(default=None, max_length=2048),
+    cursor: str | None = Query(default=None, max_length=2048, pattern=CURSOR_PATTERN),
 ) -> Any:
     """A listing's rating and its reviews, newest first (public, like search)."""
     return listing_reviews(dependencies.review_store(), listingId, limit, cursor)

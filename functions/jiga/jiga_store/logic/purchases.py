@@ -28,6 +28,7 @@ Decisions the spec left open:
   ``jiga_transaction_id``), else the account with the order's email (see ``logic/shopify.py``).
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from jiga_store.models.api import RETURN_URL_PATTERN
 from jiga_store.providers.checkout import CheckoutProvider, CheckoutRequest
 from shared.errors import InvalidInput, NotFound, utc_now_iso
 
@@ -104,6 +106,8 @@ def quote(package: str, amount: int | None) -> Quote:
 
 
 def check_return_url(url: str, allow_localhost: bool) -> str:
+    if not re.fullmatch(RETURN_URL_PATTERN, url):
+        raise _field_error("returnUrl", "returnUrl must be an https URL (http://localhost outside prod)")
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     if parts.username is not None or parts.password is not None or not host:
