@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from jiga_store.logic.catalogue import WarmCatalogue
 from jiga_store.logic.marketplace import (
     CatalogueIndex,
-    WarmCatalogue,
     badges_for,
     entry_from_projection,
     price_bucket,

@@ -12,7 +12,7 @@ from jiga_store.dal.stripe import StripeRepository
 from jiga_store.dal.workflows import SessionLifecycle
 from jiga_store.identity import token_policy
 from jiga_store.logic.balances import dof_update_writes
-from jiga_store.logic.marketplace import WarmCatalogue
+from jiga_store.logic.catalogue import WarmCatalogue
 from jiga_store.logic.reviews import Reviews
 from jiga_store.logic.sessions import SessionServices
 from jiga_store.logic.shopify import Shopify
@@ -86,7 +86,8 @@ def catalogue_repository() -> CatalogueRepository:
 @lru_cache(maxsize=1)
 def catalogue() -> WarmCatalogue:
     """The instance's warm copy of the marketplace catalogue (kept between invocations)."""
-    return WarmCatalogue(catalogue_repository(), get_jiga_settings().catalogue_refresh_seconds)
+    repository = catalogue_repository()
+    return WarmCatalogue(repository, get_jiga_settings().catalogue_refresh_seconds, snapshots=repository)
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ from jiga_store.dal.catalogue import (
     CATALOGUE_SK,
     STAT_FIELDS,
     catalogue_item,
+    change_marker,
     listing_key,
     projection_write,
     set_expression,
@@ -116,6 +117,7 @@ class AgentRepository:
                         }
                     },
                     projection_write(self.table_name, agent, listing),
+                    change_marker(self.table_name, listing["listingId"], listing["publishedAt"]),
                     {
                         "Update": self._versioned_update(
                             agent,

@@ -18,8 +18,24 @@ reaches every warm copy like any other change.
 
 Stats are counters (``totalHires``, ``successfulHires``, ``ratingSum``, ``ratingCount``) kept on
 both the listing and its projection, updated together; averages are derived when read.
+
+The snapshot that lets a new search instance start without reading the whole catalogue
+(``logic/catalogue.py``):
+
+  CATALOGUE_SNAPSHOT            HEAD            the current snapshot: version, takenAt, chunk count
+  CATALOGUE_SNAPSHOT#<version>  CHUNK#<nnnn>    its compressed bytes, 350 KB per item (10,000
+                                                listings are about 6 items); ``expiresAt`` 7 days
+  CATALOGUE_CHANGES#<10-minute bucket>  <updatedAt>#<listingId>   a change log: every write that
+                                                changes a projection adds one in its transaction;
+                                                ``expiresAt`` 2 days
+
+A new instance reads the head (GetItem), the chunks (one BatchGetItem) and the changes since the
+snapshot from the one or two buckets they fall in (a consistent Query of each, no index lag),
+then the changed projections (BatchGetItem): a few requests whatever the catalogue's size.
 """
 
+import secrets
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,7 +43,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from shared import aws
-from shared.dynamo import cancellation_codes, from_item, to_value
+from shared.dynamo import cancellation_codes, from_item, to_item, to_value
 from shared.errors import InvalidInput, NotFound, utc_now_iso
 
 CATALOGUE_PARTITION = "CATALOGUE"
@@ -36,8 +52,35 @@ OUTCOME_MARKER_DAYS = 90
 STAT_FIELDS = ("totalHires", "successfulHires", "ratingSum", "ratingCount")
 
 
+SNAPSHOT_PARTITION = "CATALOGUE_SNAPSHOT"
+CHANGES_PARTITION = "CATALOGUE_CHANGES"
+CHUNK_BYTES = 350_000
+CHUNK_RETENTION_SECONDS = 7 * 24 * 3600
+CHANGE_RETENTION_SECONDS = 2 * 24 * 3600
+BUCKET_CHARS = 15  # "2026-11-30T06:1": ten minutes of changes per partition
+
+
 def listing_key(listing_id: str, sort_key: str) -> dict[str, Any]:
     return {"pk": {"S": f"LISTING#{listing_id}"}, "sk": {"S": sort_key}}
+
+
+def change_bucket(instant: str) -> str:
+    return instant[:BUCKET_CHARS]
+
+
+def change_marker(table_name: str, listing_id: str, updated_at: str) -> dict[str, Any]:
+    """The change-log entry a write that changes a listing's projection commits with it."""
+    return {
+        "Put": {
+            "TableName": table_name,
+            "Item": {
+                "pk": {"S": f"{CHANGES_PARTITION}#{change_bucket(updated_at)}"},
+                "sk": {"S": f"{updated_at}#{listing_id}"},
+                "listingId": {"S": listing_id},
+                "expiresAt": {"N": str(int(time.time()) + CHANGE_RETENTION_SECONDS)},
+            },
+        }
+    }
 
 
 def catalogue_fields(agent: dict[str, Any], listing: dict[str, Any]) -> dict[str, Any]:
@@ -141,6 +184,131 @@ class CatalogueRepository:
                 return
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
+    # -- the snapshot (a new search instance's start) ---------------------------------------------
+
+    def snapshot_head(self) -> dict[str, Any] | None:
+        response = aws.dynamodb().get_item(
+            TableName=self.table_name,
+            Key={"pk": {"S": SNAPSHOT_PARTITION}, "sk": {"S": "HEAD"}},
+            ConsistentRead=True,
+        )
+        return from_item(response.get("Item"))
+
+    def read_snapshot(self) -> tuple[dict[str, Any], bytes] | None:
+        """The current snapshot's head and bytes; None if there is none or its chunks have gone."""
+        head = self.snapshot_head()
+        if head is None:
+            return None
+        partition = f"{SNAPSHOT_PARTITION}#{head['version']}"
+        keys = [{"pk": {"S": partition}, "sk": {"S": f"CHUNK#{n:04d}"}} for n in range(int(head["chunks"]))]
+        chunks: dict[str, bytes] = {}
+        request: dict[str, Any] | None = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
+        while request:
+            response = aws.dynamodb().batch_get_item(RequestItems=request)
+            for item in response["Responses"].get(self.table_name, []):
+                chunks[item["sk"]["S"]] = item["data"]["B"]
+            request = response.get("UnprocessedKeys") or None
+        if len(chunks) != len(keys):
+            return None
+        return head, b"".join(chunks[key["sk"]["S"]] for key in keys)
+
+    def write_snapshot(self, payload: bytes, taken_at: str, listings: int) -> bool:
+        """Store a snapshot, then make it current unless a newer one already is (False then)."""
+        version = f"{taken_at}#{secrets.token_hex(4)}"
+        expires = str(int(time.time()) + CHUNK_RETENTION_SECONDS)
+        pieces = [payload[start : start + CHUNK_BYTES] for start in range(0, len(payload), CHUNK_BYTES)] or [b""]
+        puts = [
+            {
+                "PutRequest": {
+                    "Item": {
+                        "pk": {"S": f"{SNAPSHOT_PARTITION}#{version}"},
+                        "sk": {"S": f"CHUNK#{n:04d}"},
+                        "data": {"B": piece},
+                        "expiresAt": {"N": expires},
+                    }
+                }
+            }
+            for n, piece in enumerate(pieces)
+        ]
+        for start in range(0, len(puts), 25):
+            pending: dict[str, Any] = {self.table_name: puts[start : start + 25]}
+            for attempt in range(8):
+                pending = aws.dynamodb().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+                if not pending:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            else:
+                return False
+        head = {
+            "pk": SNAPSHOT_PARTITION,
+            "sk": "HEAD",
+            "version": version,
+            "takenAt": taken_at,
+            "chunks": len(pieces),
+            "bytes": len(payload),
+            "listings": listings,
+            "writtenAt": utc_now_iso(),
+        }
+        try:
+            aws.dynamodb().put_item(
+                TableName=self.table_name,
+                Item=to_item(head),
+                ConditionExpression="attribute_not_exists(pk) OR takenAt < :taken",
+                ExpressionAttributeValues={":taken": to_value(taken_at)},
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False  # another instance wrote a newer one meanwhile; ours expires by itself
+            raise
+        return True
+
+    def changed_since(self, instant: str, until: str) -> list[str]:
+        """Listings whose projection changed after ``instant``, from the change log (consistent reads)."""
+        found: list[str] = []
+        bucket = datetime.fromisoformat(instant.replace("Z", "+00:00")).replace(second=0, microsecond=0)
+        bucket = bucket.replace(minute=bucket.minute - bucket.minute % 10)
+        last = change_bucket(until)
+        while True:
+            name = change_bucket(bucket.isoformat())
+            response = aws.dynamodb().query(
+                TableName=self.table_name,
+                KeyConditionExpression="pk = :pk AND sk > :since",
+                ExpressionAttributeValues={
+                    ":pk": {"S": f"{CHANGES_PARTITION}#{name}"},
+                    ":since": {"S": instant},
+                },
+                ProjectionExpression="listingId",
+                ConsistentRead=True,
+            )
+            found += [item["listingId"]["S"] for item in response.get("Items", [])]
+            while "LastEvaluatedKey" in response:
+                response = aws.dynamodb().query(
+                    TableName=self.table_name,
+                    KeyConditionExpression="pk = :pk AND sk > :since",
+                    ExpressionAttributeValues={
+                        ":pk": {"S": f"{CHANGES_PARTITION}#{name}"},
+                        ":since": {"S": instant},
+                    },
+                    ProjectionExpression="listingId",
+                    ConsistentRead=True,
+                    ExclusiveStartKey=response["LastEvaluatedKey"],
+                )
+                found += [item["listingId"]["S"] for item in response.get("Items", [])]
+            if name >= last:
+                return list(dict.fromkeys(found))
+            bucket += timedelta(minutes=10)
+
+    def load_projections(self, listing_ids: list[str]) -> list[dict[str, Any]]:
+        found = []
+        for start in range(0, len(listing_ids), 100):
+            keys = [listing_key(listing_id, CATALOGUE_SK) for listing_id in listing_ids[start : start + 100]]
+            request: dict[str, Any] | None = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
+            while request:
+                response = aws.dynamodb().batch_get_item(RequestItems=request)
+                found += [from_item(item) for item in response["Responses"].get(self.table_name, [])]
+                request = response.get("UnprocessedKeys") or None
+        return found
+
     # -- writes (settlement, progression, seeding) -----------------------------------------------
 
     def record_hire_outcome(
@@ -192,6 +360,7 @@ class CatalogueRepository:
                 listing_id, f"{counters}, gsi1sk = :sk", {**values, ":sk": to_value(f"{now}#{listing_id}")}
             )
         )
+        items.append(change_marker(self.table_name, listing_id, now))
         return self._commit(items, listing_id, outcome_id is not None)
 
     def refresh_achievements(self, listing_id: str, achievements: list[str]) -> None:
@@ -202,14 +371,13 @@ class CatalogueRepository:
             ":now": to_value(now),
             ":sk": to_value(f"{now}#{listing_id}"),
         }
+        update = self._projection_update(
+            listing_id, "SET achievements = :achievements, updatedAt = :now, gsi1sk = :sk", values
+        )
         try:
-            aws.dynamodb().update_item(
-                **self._projection_update(
-                    listing_id, "SET achievements = :achievements, updatedAt = :now, gsi1sk = :sk", values
-                )["Update"]
-            )
+            aws.dynamodb().transact_write_items(TransactItems=[update, change_marker(self.table_name, listing_id, now)])
         except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            if "ConditionalCheckFailed" in cancellation_codes(error):
                 raise _listing_not_found(listing_id) from error
             raise
 

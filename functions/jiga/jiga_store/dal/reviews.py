@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from jiga_store.dal.catalogue import CATALOGUE_SK, listing_key
+from jiga_store.dal.catalogue import CATALOGUE_SK, change_marker, listing_key
 from jiga_store.models.domain import StaleRead
 from shared import aws
 from shared.dynamo import cancellation_codes, from_item, to_item, to_value
@@ -103,6 +103,7 @@ class ReviewRepository:
                     "ExpressionAttributeValues": projection_values,
                 }
             },
+            change_marker(self.table_name, listing_id, now),
         ]
         try:
             aws.dynamodb().transact_write_items(TransactItems=items)
