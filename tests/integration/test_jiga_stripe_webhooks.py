@@ -171,3 +171,29 @@ def test_unknown_event_types_are_acknowledged_and_ignored(stripe):
     response = stripe.send(event("customer.created", {"id": "cus_1", "object": "customer"}))
     assert response.status_code == 200
     assert response.json()["outcome"] == "ignored"
+
+
+def test_the_readme_walkthrough_sample_completes_a_silver_purchase(jiga, stripe):
+    """events/jiga/stripe-checkout-session-completed.json as the README sends it by hand: a fresh
+    event id and the purchase id put in, signed with the sample secret make dev prints."""
+    import json
+    import uuid
+    from pathlib import Path
+
+    from jiga_store.logic.stripe import signature_header
+    from local.seed import SAMPLE_STRIPE_WEBHOOK_SECRET
+
+    assert stripe.secret == SAMPLE_STRIPE_WEBHOOK_SECRET
+    gamer = jiga.register()
+    purchase = buy(jiga, gamer, "silver")
+    sample = Path(__file__).resolve().parents[2] / "events" / "jiga" / "stripe-checkout-session-completed.json"
+    completed = json.loads(sample.read_text())
+    completed["id"] = "evt_" + uuid.uuid4().hex
+    session = completed["data"]["object"]
+    session["client_reference_id"] = session["metadata"]["jiga_transaction_id"] = purchase["transactionId"]
+    body = json.dumps(completed)
+    response = stripe.send(completed, header=signature_header(body.encode(), SAMPLE_STRIPE_WEBHOOK_SECRET))
+    assert response.status_code == 200, response.text
+    assert response.json()["outcome"] == "credited"
+    assert purchase_status(jiga, gamer, purchase)["status"] == "completed"
+    assert jiga.balance(gamer) == 25_000
