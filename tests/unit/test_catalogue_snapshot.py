@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from jiga_store.logic.catalogue import WarmCatalogue, decode_snapshot, encode_snapshot
+from jiga_store.logic.catalogue import WarmCatalogue, change_bucket, change_buckets, decode_snapshot, encode_snapshot
 from jiga_store.logic.marketplace import CatalogueIndex, search
 from jiga_store.models.api import SearchParams
 from tests.unit.test_marketplace_search import ASSETS, NOW, FakeCatalogue, FakeClock, projection
@@ -102,22 +102,21 @@ class FakeSnapshots:
         self.calls.append("head")
         return self.stored[0] if self.stored else None
 
-    def read_snapshot(self):
-        self.calls.append("read")
-        return self.stored
+    def read_start(self, until: str, span_seconds: float):
+        self.calls.append("head and change log")
+        log: dict[str, list[str]] = {}
+        for item in self.source.items:
+            log.setdefault(change_bucket(item["updatedAt"]), []).append(item["listingId"])
+        return (self.stored[0] if self.stored else None), log
+
+    def read_snapshot(self, head, listing_ids: list[str]):
+        self.calls.append(f"snapshot and {len(listing_ids)} projections")
+        return self.stored[1], [item for item in self.source.items if item["listingId"] in listing_ids]
 
     def write_snapshot(self, payload: bytes, taken_at: str, listings: int) -> bool:
         self.calls.append("write")
         self.stored = ({"takenAt": taken_at, "listings": listings}, payload)
         return True
-
-    def changed_since(self, instant: str, until: str) -> list[str]:
-        self.calls.append(f"changes since {instant}")
-        return [item["listingId"] for item in self.source.items if item["updatedAt"] > instant]
-
-    def load_projections(self, listing_ids: list[str]) -> list[dict[str, Any]]:
-        self.calls.append("projections")
-        return [item for item in self.source.items if item["listingId"] in listing_ids]
 
 
 def test_the_first_instance_writes_a_snapshot_and_the_next_starts_from_it_plus_the_changes():
@@ -127,7 +126,7 @@ def test_the_first_instance_writes_a_snapshot_and_the_next_starts_from_it_plus_t
     clock = FakeClock(start)
     first = WarmCatalogue(source, refresh_seconds=5, snapshots=snapshots, clock=clock)
     assert len(first.current()) == 50 and first.started_from == "full load"
-    assert snapshots.calls == ["read", "head", "write"] and source.calls == [("all", None)]
+    assert snapshots.calls == ["head and change log", "head", "write"] and source.calls == [("all", None)]
 
     # a listing is published after the snapshot; a new instance starts two minutes later
     source.items.append(projection("lst_late", title="late sniper", updatedAt="2024-01-15T10:01:00.000Z"))
@@ -136,7 +135,8 @@ def test_the_first_instance_writes_a_snapshot_and_the_next_starts_from_it_plus_t
     second = WarmCatalogue(source, refresh_seconds=5, snapshots=snapshots, clock=clock)
     index = second.current()
     assert second.started_from == "snapshot"
-    assert snapshots.calls == ["read", "changes since 2024-01-15T09:59:50.000Z", "projections"]
+    # of the change log, only the buckets since the snapshot count: the late listing
+    assert snapshots.calls == ["head and change log", "snapshot and 1 projections"]
     assert source.calls == [("all", None)]  # the whole catalogue was read once, by the first instance
     assert [r["listingId"] for r in results(index, {"q": "late"})["results"]] == ["lst_late"]
 
@@ -150,3 +150,12 @@ def test_the_first_instance_writes_a_snapshot_and_the_next_starts_from_it_plus_t
     snapshots.calls.clear()
     second.current()
     assert snapshots.calls == []
+
+
+def test_change_buckets_cover_the_span_in_ten_minute_steps():
+    assert change_buckets("2024-01-15T10:05:00.000Z", 1_810) == [
+        "2024-01-15T09:3",
+        "2024-01-15T09:4",
+        "2024-01-15T09:5",
+        "2024-01-15T10:0",
+    ]

@@ -20,6 +20,7 @@ from jiga_store.dal.catalogue import (
     listing_key,
     projection_write,
     set_expression,
+    transact_catalogue_write,
 )
 from shared import aws
 from shared.dynamo import cancellation_codes, from_item, to_item, to_value
@@ -105,8 +106,8 @@ class AgentRepository:
         status = {"isPublished": True, "isHirable": listing["status"] == "active", "listingId": listing["listingId"]}
         expression, names, values = set_expression(listing)
         try:
-            aws.dynamodb().transact_write_items(
-                TransactItems=[
+            transact_catalogue_write(
+                [
                     {
                         "Update": {
                             "TableName": self.table_name,

@@ -25,23 +25,28 @@ The snapshot that lets a new search instance start without reading the whole cat
   CATALOGUE_SNAPSHOT            HEAD            the current snapshot: version, takenAt, chunk count
   CATALOGUE_SNAPSHOT#<version>  CHUNK#<nnnn>    its compressed bytes, 350 KB per item (10,000
                                                 listings are about 6 items); ``expiresAt`` 7 days
-  CATALOGUE_CHANGES#<10-minute bucket>  <updatedAt>#<listingId>   a change log: every write that
-                                                changes a projection adds one in its transaction;
+  CATALOGUE_CHANGES#<10 minutes>  SHARD#<0-7>   a change log: every write that changes a projection
+                                                adds its listing id to the set of its ten-minute
+                                                bucket's shard (``ADD``), in its own transaction;
                                                 ``expiresAt`` 2 days
 
-A new instance reads the head (GetItem), the chunks (one BatchGetItem) and the changes since the
-snapshot from the one or two buckets they fall in (a consistent Query of each, no index lag),
-then the changed projections (BatchGetItem): a few requests whatever the catalogue's size.
+A new instance makes two BatchGetItem requests, whatever the catalogue's size: the head with the
+change log of the last hour (8 shards a bucket, so writers rarely meet on one item), then the
+snapshot's chunks with the projections that changed since it. Both are consistent reads by key:
+no index lag, and none of the cost of a Query.
 """
 
+import random
 import secrets
 import time
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from jiga_store.logic.catalogue import change_bucket, change_buckets
 from shared import aws
 from shared.dynamo import cancellation_codes, from_item, to_item, to_value
 from shared.errors import InvalidInput, NotFound, utc_now_iso
@@ -54,33 +59,48 @@ STAT_FIELDS = ("totalHires", "successfulHires", "ratingSum", "ratingCount")
 
 SNAPSHOT_PARTITION = "CATALOGUE_SNAPSHOT"
 CHANGES_PARTITION = "CATALOGUE_CHANGES"
+CHANGE_SHARDS = 8
 CHUNK_BYTES = 350_000
 CHUNK_RETENTION_SECONDS = 7 * 24 * 3600
 CHANGE_RETENTION_SECONDS = 2 * 24 * 3600
-BUCKET_CHARS = 15  # "2026-11-30T06:1": ten minutes of changes per partition
+_HEAD_KEY = {"pk": {"S": SNAPSHOT_PARTITION}, "sk": {"S": "HEAD"}}
 
 
 def listing_key(listing_id: str, sort_key: str) -> dict[str, Any]:
     return {"pk": {"S": f"LISTING#{listing_id}"}, "sk": {"S": sort_key}}
 
 
-def change_bucket(instant: str) -> str:
-    return instant[:BUCKET_CHARS]
+def _change_key(bucket: str, shard: int) -> dict[str, Any]:
+    return {"pk": {"S": f"{CHANGES_PARTITION}#{bucket}"}, "sk": {"S": f"SHARD#{shard}"}}
 
 
 def change_marker(table_name: str, listing_id: str, updated_at: str) -> dict[str, Any]:
     """The change-log entry a write that changes a listing's projection commits with it."""
     return {
-        "Put": {
+        "Update": {
             "TableName": table_name,
-            "Item": {
-                "pk": {"S": f"{CHANGES_PARTITION}#{change_bucket(updated_at)}"},
-                "sk": {"S": f"{updated_at}#{listing_id}"},
-                "listingId": {"S": listing_id},
-                "expiresAt": {"N": str(int(time.time()) + CHANGE_RETENTION_SECONDS)},
+            "Key": _change_key(change_bucket(updated_at), zlib.crc32(listing_id.encode()) % CHANGE_SHARDS),
+            "UpdateExpression": "ADD listingIds :listing SET expiresAt = :expires",
+            "ExpressionAttributeValues": {
+                ":listing": {"SS": [listing_id]},
+                ":expires": {"N": str(int(time.time()) + CHANGE_RETENTION_SECONDS)},
             },
         }
     }
+
+
+def transact_catalogue_write(items: list[dict[str, Any]]) -> None:
+    """TransactWriteItems, again (up to 3 times) when a concurrent transaction held one of its items
+    (most likely a change-log shard): the items carry their own conditions, so a retry is safe."""
+    for attempt in range(4):
+        try:
+            aws.dynamodb().transact_write_items(TransactItems=items)
+            return
+        except ClientError as error:
+            codes = cancellation_codes(error)
+            if attempt == 3 or "TransactionConflict" not in codes or "ConditionalCheckFailed" in codes:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * 2**attempt)  # noqa: S311 - jitter, not a secret
 
 
 def catalogue_fields(agent: dict[str, Any], listing: dict[str, Any]) -> dict[str, Any]:
@@ -187,30 +207,49 @@ class CatalogueRepository:
     # -- the snapshot (a new search instance's start) ---------------------------------------------
 
     def snapshot_head(self) -> dict[str, Any] | None:
-        response = aws.dynamodb().get_item(
-            TableName=self.table_name,
-            Key={"pk": {"S": SNAPSHOT_PARTITION}, "sk": {"S": "HEAD"}},
-            ConsistentRead=True,
-        )
+        response = aws.dynamodb().get_item(TableName=self.table_name, Key=_HEAD_KEY, ConsistentRead=True)
         return from_item(response.get("Item"))
 
-    def read_snapshot(self) -> tuple[dict[str, Any], bytes] | None:
-        """The current snapshot's head and bytes; None if there is none or its chunks have gone."""
-        head = self.snapshot_head()
-        if head is None:
-            return None
+    def read_start(self, until: str, span_seconds: float) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
+        """One BatchGetItem: the snapshot's head, and the change log of the ``span_seconds`` before
+        ``until`` as {bucket: listing ids}."""
+        buckets = change_buckets(until, span_seconds)
+        keys = [_HEAD_KEY] + [_change_key(bucket, shard) for bucket in buckets for shard in range(CHANGE_SHARDS)]
+        head, changes = None, {bucket: [] for bucket in buckets}
+        for item in self._batch_get(keys):
+            if item["sk"]["S"] == "HEAD":
+                head = from_item(item)
+            else:
+                bucket = item["pk"]["S"].split("#", 1)[1]
+                changes.setdefault(bucket, []).extend(item.get("listingIds", {}).get("SS", []))
+        return head, changes
+
+    def read_snapshot(self, head: dict[str, Any], listing_ids: list[str]) -> tuple[bytes | None, list[dict]]:
+        """One BatchGetItem (more past 100 keys): the snapshot's bytes (None if its chunks have
+        gone) and the projections of ``listing_ids``."""
         partition = f"{SNAPSHOT_PARTITION}#{head['version']}"
-        keys = [{"pk": {"S": partition}, "sk": {"S": f"CHUNK#{n:04d}"}} for n in range(int(head["chunks"]))]
+        chunk_keys = [{"pk": {"S": partition}, "sk": {"S": f"CHUNK#{n:04d}"}} for n in range(int(head["chunks"]))]
+        keys = chunk_keys + [listing_key(listing_id, CATALOGUE_SK) for listing_id in dict.fromkeys(listing_ids)]
         chunks: dict[str, bytes] = {}
-        request: dict[str, Any] | None = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
-        while request:
-            response = aws.dynamodb().batch_get_item(RequestItems=request)
-            for item in response["Responses"].get(self.table_name, []):
+        projections = []
+        for item in self._batch_get(keys):
+            if item["pk"]["S"] == partition:
                 chunks[item["sk"]["S"]] = item["data"]["B"]
-            request = response.get("UnprocessedKeys") or None
-        if len(chunks) != len(keys):
-            return None
-        return head, b"".join(chunks[key["sk"]["S"]] for key in keys)
+            else:
+                projections.append(from_item(item))
+        if len(chunks) != len(chunk_keys):
+            return None, projections
+        return b"".join(chunks[key["sk"]["S"]] for key in chunk_keys), projections
+
+    def _batch_get(self, keys: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] | None = {
+                self.table_name: {"Keys": keys[start : start + 100], "ConsistentRead": True}
+            }
+            while request:
+                response = aws.dynamodb().batch_get_item(RequestItems=request)
+                yield from response["Responses"].get(self.table_name, [])
+                request = response.get("UnprocessedKeys") or None
 
     def write_snapshot(self, payload: bytes, taken_at: str, listings: int) -> bool:
         """Store a snapshot, then make it current unless a newer one already is (False then)."""
@@ -261,53 +300,6 @@ class CatalogueRepository:
                 return False  # another instance wrote a newer one meanwhile; ours expires by itself
             raise
         return True
-
-    def changed_since(self, instant: str, until: str) -> list[str]:
-        """Listings whose projection changed after ``instant``, from the change log (consistent reads)."""
-        found: list[str] = []
-        bucket = datetime.fromisoformat(instant.replace("Z", "+00:00")).replace(second=0, microsecond=0)
-        bucket = bucket.replace(minute=bucket.minute - bucket.minute % 10)
-        last = change_bucket(until)
-        while True:
-            name = change_bucket(bucket.isoformat())
-            response = aws.dynamodb().query(
-                TableName=self.table_name,
-                KeyConditionExpression="pk = :pk AND sk > :since",
-                ExpressionAttributeValues={
-                    ":pk": {"S": f"{CHANGES_PARTITION}#{name}"},
-                    ":since": {"S": instant},
-                },
-                ProjectionExpression="listingId",
-                ConsistentRead=True,
-            )
-            found += [item["listingId"]["S"] for item in response.get("Items", [])]
-            while "LastEvaluatedKey" in response:
-                response = aws.dynamodb().query(
-                    TableName=self.table_name,
-                    KeyConditionExpression="pk = :pk AND sk > :since",
-                    ExpressionAttributeValues={
-                        ":pk": {"S": f"{CHANGES_PARTITION}#{name}"},
-                        ":since": {"S": instant},
-                    },
-                    ProjectionExpression="listingId",
-                    ConsistentRead=True,
-                    ExclusiveStartKey=response["LastEvaluatedKey"],
-                )
-                found += [item["listingId"]["S"] for item in response.get("Items", [])]
-            if name >= last:
-                return list(dict.fromkeys(found))
-            bucket += timedelta(minutes=10)
-
-    def load_projections(self, listing_ids: list[str]) -> list[dict[str, Any]]:
-        found = []
-        for start in range(0, len(listing_ids), 100):
-            keys = [listing_key(listing_id, CATALOGUE_SK) for listing_id in listing_ids[start : start + 100]]
-            request: dict[str, Any] | None = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
-            while request:
-                response = aws.dynamodb().batch_get_item(RequestItems=request)
-                found += [from_item(item) for item in response["Responses"].get(self.table_name, [])]
-                request = response.get("UnprocessedKeys") or None
-        return found
 
     # -- writes (settlement, progression, seeding) -----------------------------------------------
 
@@ -375,7 +367,7 @@ class CatalogueRepository:
             listing_id, "SET achievements = :achievements, updatedAt = :now, gsi1sk = :sk", values
         )
         try:
-            aws.dynamodb().transact_write_items(TransactItems=[update, change_marker(self.table_name, listing_id, now)])
+            transact_catalogue_write([update, change_marker(self.table_name, listing_id, now)])
         except ClientError as error:
             if "ConditionalCheckFailed" in cancellation_codes(error):
                 raise _listing_not_found(listing_id) from error
@@ -405,7 +397,7 @@ class CatalogueRepository:
 
     def _commit(self, items: list[dict[str, Any]], listing_id: str, has_marker: bool) -> bool:
         try:
-            aws.dynamodb().transact_write_items(TransactItems=items)
+            transact_catalogue_write(items)
         except ClientError as error:
             codes = cancellation_codes(error)
             if has_marker and codes and codes[0] == "ConditionalCheckFailed":

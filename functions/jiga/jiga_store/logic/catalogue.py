@@ -9,11 +9,11 @@ Cold: reading and indexing every projection (about a dozen 1 MB Query pages at 1
 one after the other, then a second of indexing) would make every new instance's first search
 slow, more so as the catalogue grows. So search instances keep a **snapshot** in the table: the
 index's entries and word lists, compact JSON compressed with zlib (10,000 listings are about
-2 MB), in 350 KB items. A new instance reads it with a GetItem and one BatchGetItem, then the
-changes since it from the change log every projection write appends to in its own transaction
-(a consistent Query of the one or two ten-minute buckets since the snapshot, then the changed
-projections): a handful of requests whatever the catalogue's size, and an index built in bulk
-from ready word lists, without analysing any text.
+2 MB), in 350 KB items, and every projection write adds its listing to a change log in its own
+transaction (``dal/catalogue.py``). A new instance makes two BatchGetItem requests whatever the
+catalogue's size (the snapshot's head with the last hour of the change log, then the snapshot's
+chunks with the projections changed since it) and builds its index in bulk from ready word
+lists, without analysing any text.
 
 Decisions:
 
@@ -57,10 +57,26 @@ class CatalogueSource(Protocol):
 
 class SnapshotStore(Protocol):
     def snapshot_head(self) -> dict[str, Any] | None: ...
-    def read_snapshot(self) -> tuple[dict[str, Any], bytes] | None: ...
+    def read_start(self, until: str, span_seconds: float) -> tuple[dict[str, Any] | None, dict[str, list[str]]]: ...
+    def read_snapshot(self, head: dict[str, Any], listing_ids: list[str]) -> tuple[bytes | None, list[dict]]: ...
     def write_snapshot(self, payload: bytes, taken_at: str, listings: int) -> bool: ...
-    def changed_since(self, instant: str, until: str) -> list[str]: ...
-    def load_projections(self, listing_ids: list[str]) -> list[dict[str, Any]]: ...
+
+
+def change_bucket(instant: str) -> str:
+    """The ten minutes of the change log an instant falls in: ``2026-11-30T06:1``."""
+    return instant[:15]
+
+
+def change_buckets(until: str, span_seconds: float) -> list[str]:
+    """Every bucket from ``span_seconds`` before ``until`` to ``until``, oldest first."""
+    end = _epoch(until)
+    moment = end - span_seconds
+    buckets = []
+    while True:
+        buckets.append(change_bucket(_iso(moment)))
+        if buckets[-1] == change_bucket(until):
+            return list(dict.fromkeys(buckets))
+        moment = min(moment + 600, end)
 
 
 def _iso(epoch_seconds: float) -> str:
@@ -183,21 +199,24 @@ class WarmCatalogue:
     def _from_snapshot(self, started: float) -> CatalogueIndex | None:
         if self.snapshots is None:
             return None
-        found = self.snapshots.read_snapshot()
-        snapshot = decode_snapshot(found[1]) if found else None
+        span = CHANGE_LOG_SPAN_SECONDS + self.overlap_seconds
+        head, log = self.snapshots.read_start(_iso(started), span)
+        if head is None:
+            return None
+        taken_at = _epoch(head["takenAt"])
+        since = _iso(taken_at - self.overlap_seconds)
+        from_log = started - taken_at <= CHANGE_LOG_SPAN_SECONDS
+        changed = [listing_id for bucket, ids in log.items() if bucket >= change_bucket(since) for listing_id in ids]
+        payload, projections = self.snapshots.read_snapshot(head, changed if from_log else [])
+        snapshot = decode_snapshot(payload) if payload else None
         if snapshot is None:
             return None
         index = CatalogueIndex.from_snapshot(snapshot.entries, snapshot.postings)
-        taken_at = _epoch(snapshot.taken_at)
-        since = _iso(taken_at - self.overlap_seconds)
-        if started - taken_at <= CHANGE_LOG_SPAN_SECONDS:
-            changed = self.snapshots.changed_since(since, _iso(started))
-            index.upsert(self.snapshots.load_projections(changed) if changed else [])
-        else:
-            changed = self.source.load_changed_since(since)
-            index.upsert(changed)
+        if not from_log:  # older than the log this instance reads: ask the catalogue index instead
+            projections = self.source.load_changed_since(since)
+        index.upsert(projections)
         self._snapshot_taken_at = taken_at
-        self._changed_since_snapshot = bool(changed)
+        self._changed_since_snapshot = bool(projections)
         self.started_from = "snapshot"
         return index
 
