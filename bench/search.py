@@ -307,6 +307,7 @@ def run(listings: int = 10_000, searches: int = 200, warmup: int = 50) -> dict[s
         "listings changed after the snapshot": changed,
         "cold_search_p50_ms (a new instance's first search: snapshot + changes)": round(statistics.median(cold_ms), 1),
         "cold_search_max_ms": round(max(cold_ms), 1),
+        "cold_search_each_ms": ", ".join(f"{ms:.0f}" for ms in cold_ms),
         "cold_search_dynamodb_requests": max(requests for _, requests, _ in cold),
         "cold_search_dynamodb_operations": " + ".join(cold[0][2]),
         "warm_searches": len(latencies),
