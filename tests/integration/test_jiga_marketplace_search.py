@@ -380,23 +380,31 @@ def test_new_achievements_show_as_badges(jiga, catalogue):
 
 
 def test_a_new_search_instance_starts_from_the_snapshot_and_sees_what_changed_since(runtime, jiga):
-    from jiga_store import dependencies
+    import boto3
 
     # Given a search instance that has been answering (a snapshot of the catalogue exists)
     assert jiga.client.get(SEARCH).status_code == 200
-    with runtime.function_environment("JigaMarketplaceFunction"):
-        dependencies.catalogue.cache_clear()
+    runtime.pools["JigaMarketplaceFunction"].retire()
     assert jiga.client.get(SEARCH).status_code == 200
     # When a listing is published and then rated, and a new instance answers its first search
     owner = jiga.user_with_dofs(10_000)
     tag = unique_tag()
     listing = jiga.publish(owner, jiga.create_agent(owner)["id"], tags=[tag])
     CatalogueRepository(runtime.physical_id("JigaTable")).record_hire_outcome(listing["listingId"], 4, True)
-    with runtime.function_environment("JigaMarketplaceFunction"):
-        dependencies.catalogue.cache_clear()
-    found = jiga.search(q=tag)["results"]
-    # Then it started from the snapshot, and the changes since it are there
-    with runtime.function_environment("JigaMarketplaceFunction"):
-        assert dependencies.catalogue().started_from == "snapshot"
+    runtime.pools["JigaMarketplaceFunction"].retire()  # as a deployment or a scale-out does
+    calls: list[str] = []
+
+    def record(model, **_):
+        calls.append(model.name)
+
+    events = boto3._get_default_session().events
+    events.register("before-parameter-build.dynamodb", record)
+    try:
+        found = jiga.search(q=tag)["results"]
+    finally:
+        events.unregister("before-parameter-build.dynamodb", record)
+    # Then it read the snapshot and the changes since by key (no Query of the catalogue) and the
+    # changes are there
+    assert calls == ["UpdateItem", "BatchGetItem", "BatchGetItem"]  # rate limiter, head + log, chunks + changes
     assert [r["listingId"] for r in found] == [listing["listingId"]]
     assert found[0]["stats"] == {"rating": 4.0, "totalHires": 1, "successRate": 1.0}
