@@ -129,3 +129,13 @@ def test_jiga_api_conforms_to_its_openapi_document(case, jiga_base_url, funded_o
         if name in existing_ids and len(str(value)) % 2 == 0:  # a choice the generated data makes
             case.path_parameters[name] = existing_ids[name]
     case.call_and_validate(base_url=jiga_base_url, headers=funded_operator.headers, checks=CHECKS)
+
+
+def test_search_documents_every_query_parameter_it_takes():
+    document = json.loads(COMMITTED_DOCUMENT.read_text())
+    parameters = document["paths"]["/api/v1/marketplace/search"]["get"]["parameters"]
+    assert [parameter["name"] for parameter in parameters] == [
+        *("q", "game", "rank", "type", "minPrice", "maxPrice", "hasVoiceChat"),
+        *("hasCommentator", "specialization", "minRating", "sortBy", "page", "limit"),
+    ]
+    assert all(parameter["in"] == "query" and "schema" in parameter for parameter in parameters)
