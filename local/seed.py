@@ -53,6 +53,7 @@ def seed_service_accounts(runtime: LocalRuntime) -> list[str]:
 
 # Documented sample values (never used in AWS): events/jiga/shopify-*.json are signed with this one.
 SAMPLE_SHOPIFY_WEBHOOK_SECRET = "jiga-sample-shopify-webhook-secret"
+SAMPLE_STRIPE_WEBHOOK_SECRET = "whsec_jiga_sample_stripe_webhook_secret"
 # Loqua: the stage secret agents decrypt user tokens with (the spec's DEV_JWT_SECRET), and the
 # LiveKit API key and secret local webhooks are signed with (python -m ops.livekit_webhook).
 SAMPLE_LOQUA_USER_TOKEN_SECRET = "loqua-local-jwt-secret-0123456789"
@@ -60,6 +61,7 @@ SAMPLE_LIVEKIT_API_SECRET = "devkey:loqua-local-livekit-api-secret-0123456789"
 LOCAL_SECRETS = [
     # (secret logical id, local value)
     ("ShopifyWebhookSecret", SAMPLE_SHOPIFY_WEBHOOK_SECRET),
+    ("StripeWebhookSecret", SAMPLE_STRIPE_WEBHOOK_SECRET),
     ("LoquaUserTokenSecret", SAMPLE_LOQUA_USER_TOKEN_SECRET),
     ("LiveKitApiSecret", SAMPLE_LIVEKIT_API_SECRET),
 ]
