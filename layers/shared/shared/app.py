@@ -1,12 +1,16 @@
 """The FastAPI app factory every endpoint group uses, and the Lambda handler around it.
 
 ``create_app`` wires, once per function: the API's error envelope for every failure, request ids
-(API Gateway's ``requestContext.requestId``) on every response and in every log line, security
-headers, CORS from configuration, a body-size limit, and the DynamoDB-backed rate limiter.
+(API Gateway's ``requestContext.requestId``, or the client's own ``X-Request-ID`` for an API that
+asks for it) on every response and in every log line, security headers, CORS from configuration,
+a body-size limit, the DynamoDB-backed rate limiter and, when a caller's ``RateLimit`` sets
+``concurrent``, a cap on that caller's requests in flight (``shared.concurrency``).
 ``lambda_handler`` wraps the app in Mangum with Powertools Logger, Tracer and Metrics.
 """
 
 import json
+import re
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -16,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared import auth
+from shared import auth, concurrency
 from shared.errors import DomainError, ErrorStyle, InvalidInput, PayloadTooLarge, RateLimited
 from shared.observability import count, log_exception, logger, metrics, tracer
 from shared.ratelimit import RateLimit, RateLimitRule, check_rate_limit
@@ -34,9 +38,27 @@ SECURITY_HEADERS = [
 ]
 
 
+_CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
+
+
 def _request_id(scope: dict[str, Any]) -> str:
     event = scope.get("aws.event") or {}
     return event.get("requestContext", {}).get("requestId") or f"req_{uuid.uuid4().hex[:16]}"
+
+
+def _client_request_id(scope: dict[str, Any]) -> str | None:
+    """The client's ``X-Request-ID`` if it is a plausible id (1-128 URL-safe characters; a UUID is
+    one); anything else is ignored rather than echoed into headers and logs."""
+    value = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1").strip()
+    return value if _CLIENT_REQUEST_ID.fullmatch(value) else None
+
+
+def _hold_seconds(scope: dict[str, Any]) -> float:
+    """How long a request may still run: the Lambda's remaining time (30 s outside Lambda)."""
+    context = scope.get("aws.context")
+    if context is not None and hasattr(context, "get_remaining_time_in_millis"):
+        return context.get_remaining_time_in_millis() / 1000
+    return 30.0
 
 
 def _source_ip(scope: dict[str, Any]) -> str:
@@ -58,20 +80,27 @@ class PlatformMiddleware:
         style: ErrorStyle,
         rate_limit: RateLimitRule,
         authenticate: auth.Authenticator | None,
+        client_request_id: bool = False,
     ):
         self.app = app
         self.api_name = api_name
         self.style = style
         self.rate_limit = rate_limit
         self.authenticate = authenticate
+        self.client_request_id = client_request_id
 
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _request_id(scope)
+        gateway_request_id = _request_id(scope)
+        request_id = (self.client_request_id and _client_request_id(scope)) or gateway_request_id
         scope.setdefault("state", {})["request_id"] = request_id
         logger(self.api_name).set_correlation_id(request_id)
+        if request_id != gateway_request_id:
+            logger(self.api_name).append_keys(gateway_request_id=gateway_request_id)
+        else:
+            logger(self.api_name).remove_keys(["gateway_request_id"])
         extra_headers = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
 
         declared = dict(scope.get("headers") or []).get(b"content-length")
@@ -79,11 +108,12 @@ class PlatformMiddleware:
             await self._reject(send, PayloadTooLarge("Request body exceeds 1 MiB"), request_id, extra_headers)
             return
 
+        lease = None
         if scope.get("method") != "OPTIONS":
             principal = self._principal(scope)
             limit = self.rate_limit(principal)
+            caller = f"user:{principal.user_id}" if principal else f"ip:{_source_ip(scope)}"
             if limit is not None and limit.per_minute > 0:
-                caller = f"user:{principal.user_id}" if principal else f"ip:{_source_ip(scope)}"
                 decision = check_rate_limit(get_settings().rate_limit_table, self.api_name, caller, limit)
                 extra_headers += decision.headers()
                 if not decision.allowed:
@@ -101,7 +131,37 @@ class PlatformMiddleware:
                     )
                     await self._reject(send, error, request_id, extra_headers)
                     return
+            if limit is not None and limit.concurrent:
+                lease = concurrency.acquire(
+                    get_settings().rate_limit_table,
+                    self.api_name,
+                    caller,
+                    limit.concurrent,
+                    request_id,
+                    _hold_seconds(scope),
+                )
+                if lease is None:
+                    extra_headers.append((b"retry-after", b"1"))
+                    error = RateLimited(
+                        f"More than {limit.concurrent} requests in flight at once",
+                        {
+                            "limit": limit.concurrent,
+                            "remaining": 0,
+                            "resetAt": int(time.time()) + 1,
+                            "retryAfter": 1,
+                        },
+                    )
+                    await self._reject(send, error, request_id, extra_headers)
+                    return
+        try:
+            await self._serve(scope, receive, send, request_id, extra_headers)
+        finally:
+            if lease is not None:
+                concurrency.release(get_settings().rate_limit_table, self.api_name, lease)
 
+    async def _serve(
+        self, scope: dict[str, Any], receive: Callable, send: Callable, request_id: str, extra_headers: list
+    ) -> None:
         if scope.get("method") in ("POST", "PUT", "PATCH", "DELETE"):
             body = await _read_body(receive)
             if len(body) > MAX_BODY_BYTES:  # a chunked body declares no length
@@ -204,11 +264,15 @@ def create_app(
     routers: Iterable[APIRouter],
     rate_limit: RateLimitRule | None = None,
     authenticate: auth.Authenticator | None = None,
+    client_request_id: bool = False,
 ) -> FastAPI:
     """One FastAPI app per endpoint group. ``authenticate`` turns a bearer token into a Principal
     with the API's own token policy (see shared.auth); without it the app accepts no tokens.
     ``rate_limit`` maps the caller (a Principal or None) to its ``RateLimit``; by default every
-    caller gets ``RATE_LIMIT_PER_MINUTE`` in one category for the whole API."""
+    caller gets ``RATE_LIMIT_PER_MINUTE`` in one category for the whole API. With
+    ``client_request_id`` a client's valid ``X-Request-ID`` becomes the request id (echoed in the
+    response header, the error body and the logs, API Gateway's id kept in the logs beside it);
+    without one, API Gateway's id is used as always."""
     # Every error is in the API's envelope, so that is what the OpenAPI document says (this also
     # replaces FastAPI's default 422 schema, a shape this platform never returns).
     errors = {"model": style.envelope, "description": "Error, in the API's envelope"} if style.envelope else None
@@ -257,7 +321,9 @@ def create_app(
         return render(request, failure)
 
     settings = get_settings()
-    wrapped: Any = PlatformMiddleware(app, api_name, style, rate_limit or _default_rate_limit, authenticate)
+    wrapped: Any = PlatformMiddleware(
+        app, api_name, style, rate_limit or _default_rate_limit, authenticate, client_request_id
+    )
     if settings.cors_origins:
         wrapped = _cors(wrapped, settings.cors_origins)
     app.state.asgi = wrapped

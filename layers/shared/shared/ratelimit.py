@@ -3,7 +3,8 @@
 Each API says, per endpoint group and per caller, which ``RateLimit`` applies (``create_app(...,
 rate_limit=...)``): requests per minute, an optional burst (the most requests in any one second),
 and a category that keeps separate counters (Cosmic's auth, match, read and write limits; Loqua's
-per-endpoint limits). The rule may depend on the caller (BlueMarble's user types).
+per-endpoint limits), and optionally a cap on requests in flight (``shared.concurrency``). The rule
+may depend on the caller (BlueMarble's user types).
 
 The caller is the verified token subject when there is one, otherwise the source IP. Counters live
 in fixed 60-second windows: one item per (API, category, caller, window) holds the minute's hits
@@ -30,6 +31,7 @@ class RateLimit:
     per_minute: int
     burst: int | None = None  # the most requests in any one second; None: no cap below the minute's
     category: str = "default"
+    concurrent: int | None = None  # the most requests in flight at once (shared.concurrency); None: no cap
 
 
 @dataclass(frozen=True)
