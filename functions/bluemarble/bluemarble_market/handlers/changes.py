@@ -1,0 +1,80 @@
+"""The table's change consumer (DynamoDB stream, ``NEW_AND_OLD_IMAGES``, filtered to listings and
+purchases): analytics aggregates and the catalogue snapshot.
+
+* A purchase that became ``COMPLETED`` is counted once in the price and trend aggregates
+  (``dal/analytics.py``: a marker per sale makes a re-delivered record harmless).
+* A new listing is counted in the trends' ``totalListings``.
+* When any listing changed and the catalogue snapshot is older than
+  ``BLUEMARBLE_SNAPSHOT_MAX_AGE_SECONDS``, a new one is written (``logic/catalogue.py``).
+
+Records fail one by one (``ReportBatchItemFailures``): the stream retries from the first failure,
+bisecting the batch, and a record that keeps failing goes to the consumer's on-failure queue,
+which alarms. The snapshot is best effort: if it fails, the next batch tries again, and cold
+instances read a few more changes meanwhile.
+"""
+
+import time
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from bluemarble_market import dependencies
+from bluemarble_market.logic.catalogue import snapshot_rows
+from bluemarble_market.settings import API_NAME, get_bluemarble_settings
+from shared.observability import logger, tracer
+
+_processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def _image(raw: dict[str, Any] | None) -> dict[str, Any]:
+    from shared.dynamo import from_item
+
+    return from_item(raw or {}) or {}
+
+
+class _Batch:
+    listings_changed = False
+
+
+def record_change(record: DynamoDBRecord) -> None:
+    images = record.raw_event.get("dynamodb", {})
+    new, old = _image(images.get("NewImage")), _image(images.get("OldImage"))
+    pk = str((new or old).get("pk", ""))
+    if pk.startswith("PURCHASE#") and new.get("status") == "COMPLETED" and old.get("status") != "COMPLETED":
+        dependencies.analytics().record_sale(new)
+    elif pk.startswith("LISTING#"):
+        _Batch.listings_changed = True
+        if not old and new:
+            dependencies.analytics().record_listing(new)
+
+
+def refresh_snapshot(now: float | None = None) -> bool:
+    """Write a new catalogue snapshot if the current one is too old; True if one was written."""
+    store = dependencies.catalogue_store()
+    moment = time.time() if now is None else now
+    pointer = store.pointer()
+    if pointer is not None:
+        built = pointer["builtAt"]
+        from datetime import datetime
+
+        age = moment - datetime.fromisoformat(built.replace("Z", "+00:00")).timestamp()
+        if age < get_bluemarble_settings().snapshot_max_age_seconds:
+            return False
+    watermark, rows = snapshot_rows(store, moment)
+    return store.write_snapshot(watermark, rows, pointer)
+
+
+@logger(API_NAME).inject_lambda_context(log_event=False)
+@tracer(API_NAME).capture_lambda_handler(capture_response=False)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    _Batch.listings_changed = False
+    response = process_partial_response(
+        event=event, record_handler=record_change, processor=_processor, context=context
+    )
+    if _Batch.listings_changed:
+        try:
+            refresh_snapshot()
+        except Exception:
+            logger(API_NAME).exception("Could not refresh the catalogue snapshot; the next batch will try again")
+    return response
