@@ -319,6 +319,8 @@ class LocalRuntime:
                 if key in properties
             }
             name = str(properties.get("TableName") or table.physical_name)
+            if "StreamSpecification" in request:  # CloudFormation's has no StreamEnabled; the API needs it
+                request["StreamSpecification"] = {"StreamEnabled": True, **request["StreamSpecification"]}
             client.create_table(TableName=name, **request)
             if "TimeToLiveSpecification" in properties:
                 client.update_time_to_live(
