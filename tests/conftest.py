@@ -8,6 +8,7 @@ import pytest
 from local.runtime import LocalRuntime
 from local.seed import seed_local_secrets, seed_operators
 from local.server import LocalServer
+from tests.support.bluemarble import BlueMarbleDriver
 from tests.support.jiga import JigaDriver
 from tests.support.shopify import ShopifyDriver
 
@@ -72,3 +73,20 @@ def shopify_secret(runtime) -> str:
 def shopify(jiga_client, shopify_secret) -> ShopifyDriver:
     """Signed Shopify webhook deliveries to the JIGA API."""
     return ShopifyDriver(jiga_client, shopify_secret)
+
+
+@pytest.fixture(scope="session")
+def bluemarble_client(runtime):
+    # Rate limits scaled out of the way (their own test scales them back), reads uncached, and a
+    # search copy that refreshes on every request, so a test sees its own writes at once.
+    runtime.reconfigure(
+        BlueMarbleRateLimitScale="10000", BlueMarbleAnalyticsCacheSeconds="0", BlueMarbleCatalogueRefreshSeconds="0"
+    )
+    with runtime.client("BlueMarbleHttpApi") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def bluemarble(bluemarble_client) -> BlueMarbleDriver:
+    """Given/When/Then helpers for the BlueMarble API (players, the game server, listings...)."""
+    return BlueMarbleDriver(bluemarble_client)
