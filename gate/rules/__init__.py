@@ -7,7 +7,7 @@ in one of these modules, imported here, with an id, a message that says what to 
 docstring that says why, and a case in tests/fixtures/gate/broken (see docs/deploy-gate.md).
 """
 
-from gate.rules.alarms import AlarmActionRule
+from gate.rules.alarms import AlarmActionRule, FunctionAlarmRule, HttpApiServerErrorAlarmRule
 from gate.rules.aliases import AliasInvocationRule
 from gate.rules.async_paths import AsyncDeadLetterRule, DeadLetterAlarmRule, StateMachineAlarmRule
 from gate.rules.iam import BroadManagedPolicyRule, WildcardActionRule, WildcardResourceRule
@@ -19,6 +19,8 @@ __all__ = [
     "AsyncDeadLetterRule",
     "BroadManagedPolicyRule",
     "DeadLetterAlarmRule",
+    "FunctionAlarmRule",
+    "HttpApiServerErrorAlarmRule",
     "LambdaLogGroupRule",
     "StateMachineAlarmRule",
     "WildcardActionRule",

@@ -38,6 +38,10 @@ BROKEN_FAILURES = {
     (CHILD, "RetryDeadLetterQueue", "E9111"),
     (CHILD, "FulfilmentStateMachine", "E9112"),
     (CHILD, "WorkerErrorsAlarm", "E9120"),
+    (CHILD, "OrdersFunction", "E9113"),  # no alarm at all
+    (CHILD, "SocketFunction", "E9113"),
+    (CHILD, "WorkerFunction", "E9113"),  # its errors are alarmed, its throttles are not
+    (CHILD, "OrdersHttpApi", "E9114"),
     (CHILD, "OrdersFunctionRole", "E9131"),
     (CHILD, "OrdersFunctionRole", "E9132"),
     (CHILD, "FulfilmentStateMachine", "E9140"),
@@ -108,11 +112,11 @@ def test_each_failure_prints_as_template_logical_id_rule_and_message(broken):
 
 def test_the_good_fixture_passes_and_prints_resources_per_stack(good, capsys):
     assert good.passed, good.render()
-    assert [(stack.name, stack.resource_count) for stack in good.stacks] == [("root", 2), ("root/ShopApi", 24)]
+    assert [(stack.name, stack.resource_count) for stack in good.stacks] == [("root", 2), ("root/ShopApi", 27)]
 
     assert main([str(FIXTURES / "good" / "template.yaml")]) == 0
     printed = capsys.readouterr().out
-    assert "root/ShopApi    24  " in printed and "good/shop/template.yaml" in printed
+    assert "root/ShopApi    27  " in printed and "good/shop/template.yaml" in printed
     assert "Deployability gate PASSED" in printed
 
 

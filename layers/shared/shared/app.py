@@ -5,9 +5,10 @@
 asks for it) on every response and in every log line, security headers, CORS from configuration,
 a body-size limit, the DynamoDB-backed rate limiter and, when a caller's ``RateLimit`` sets
 ``concurrent``, a cap on that caller's requests in flight (``shared.concurrency``).
-``lambda_handler`` wraps the app in Mangum with Powertools Logger, Tracer and Metrics.
+``lambda_handler`` wraps the app in Mangum with Powertools Logger and Metrics.
 """
 
+import inspect
 import json
 import re
 import time
@@ -22,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared import auth, concurrency
 from shared.errors import DomainError, ErrorStyle, InvalidInput, PayloadTooLarge, RateLimited
-from shared.observability import count, log_exception, logger, metrics, tracer
+from shared.observability import count, log_exception, logger, metrics
 from shared.ratelimit import RateLimit, RateLimitRule, check_rate_limit
 from shared.settings import get_settings
 from shared.storable import json_body_problem
@@ -86,6 +87,9 @@ class PlatformMiddleware:
         self.api_name = api_name
         self.style = style
         self.rate_limit = rate_limit
+        # a rule with a ``method`` parameter gets the request's method (reads and writes of one
+        # endpoint group limited apart, as Cosmic's spec asks)
+        self.rule_takes_method = "method" in _parameters(rate_limit)
         self.authenticate = authenticate
         self.client_request_id = client_request_id
 
@@ -111,7 +115,11 @@ class PlatformMiddleware:
         lease = None
         if scope.get("method") != "OPTIONS":
             principal = self._principal(scope)
-            limit = self.rate_limit(principal)
+            limit = (
+                self.rate_limit(principal, method=scope["method"])
+                if self.rule_takes_method
+                else self.rate_limit(principal)
+            )
             caller = f"user:{principal.user_id}" if principal else f"ip:{_source_ip(scope)}"
             if limit is not None and limit.per_minute > 0:
                 decision = check_rate_limit(get_settings().rate_limit_table, self.api_name, caller, limit)
@@ -176,7 +184,12 @@ class PlatformMiddleware:
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + extra_headers
+                own = list(message.get("headers", []))
+                # no-store is the default; a response that states its own caching keeps it
+                keeps_cache_control = any(name.lower() == b"cache-control" for name, _ in own)
+                message["headers"] = own + [
+                    header for header in extra_headers if not (keeps_cache_control and header[0] == b"cache-control")
+                ]
                 status = message["status"]
                 count(self.api_name, "Requests")
                 if status >= 500:
@@ -212,6 +225,13 @@ class PlatformMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": payload})
+
+
+def _parameters(function: Callable) -> set[str]:
+    try:
+        return set(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return set()
 
 
 def _default_rate_limit(_principal: auth.Principal | None) -> RateLimit:
@@ -268,8 +288,9 @@ def create_app(
 ) -> FastAPI:
     """One FastAPI app per endpoint group. ``authenticate`` turns a bearer token into a Principal
     with the API's own token policy (see shared.auth); without it the app accepts no tokens.
-    ``rate_limit`` maps the caller (a Principal or None) to its ``RateLimit``; by default every
-    caller gets ``RATE_LIMIT_PER_MINUTE`` in one category for the whole API. With
+    ``rate_limit`` maps the caller (a Principal or None), and the request's method if the rule has
+    a ``method`` parameter, to its ``RateLimit``; by default every caller gets
+    ``RATE_LIMIT_PER_MINUTE`` in one category for the whole API. With
     ``client_request_id`` a client's valid ``X-Request-ID`` becomes the request id (echoed in the
     response header, the error body and the logs, API Gateway's id kept in the logs beside it);
     without one, API Gateway's id is used as always."""
@@ -365,7 +386,6 @@ def lambda_handler(app: FastAPI) -> Callable[[dict[str, Any], Any], dict[str, An
     adapter = Mangum(app.state.asgi, lifespan="off")
 
     @logger(service).inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-    @tracer(service).capture_lambda_handler(capture_response=False)
     @metrics(service).log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return adapter(event, context)

@@ -30,22 +30,23 @@ class EventLog:
         self.table_name = table_name
 
     def append(self, user_id: str, event_type: str, data: dict[str, Any]) -> str:
+        put = self.put_operation(user_id, event_type, data)["Put"]
+        aws.dynamodb().put_item(**put)
+        return put["Item"]["eventId"]["S"]
+
+    def put_operation(self, user_id: str, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The event as one ``TransactWriteItems`` element, to commit with the change it reports."""
         event_id = new_event_id()
-        aws.dynamodb().put_item(
-            TableName=self.table_name,
-            Item=to_item(
-                {
-                    "pk": f"USEREVENTS#{user_id}",
-                    "sk": f"EVT#{event_id}",
-                    "eventId": event_id,
-                    "type": event_type,
-                    "data": json.dumps(data, separators=(",", ":")),
-                    "createdAt": utc_now_iso(),
-                    "expiresAt": int(time.time()) + RETENTION_SECONDS,
-                }
-            ),
-        )
-        return event_id
+        item = {
+            "pk": f"USEREVENTS#{user_id}",
+            "sk": f"EVT#{event_id}",
+            "eventId": event_id,
+            "type": event_type,
+            "data": json.dumps(data, separators=(",", ":")),
+            "createdAt": utc_now_iso(),
+            "expiresAt": int(time.time()) + RETENTION_SECONDS,
+        }
+        return {"Put": {"TableName": self.table_name, "Item": to_item(item)}}
 
     def read(self, user_id: str, after: str | None, limit: int = 100) -> list[dict[str, Any]]:
         """Events after ``after`` (oldest first); without it, the newest ``limit`` events."""

@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 from shared import aws, passwords
 from shared.dynamo import cancellation_codes, from_item, to_item
 from shared.errors import Conflict, Unauthorized, utc_now_iso
+from shared.ledger import ExtraWrite
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
@@ -45,7 +46,12 @@ class UserDirectory:
         roles: list[str] | None = None,
         profile: Mapping[str, Any] | None = None,
         user_id: str | None = None,
+        extra_writes: list[ExtraWrite] | None = None,
     ) -> dict:
+        """Create a user, claiming the email exactly once. ``extra_writes`` commit in the same
+        transaction (a unique username claimed with the email); a failed condition of one raises
+        its own error, checked before the email's."""
+        extra_writes = extra_writes or []
         email = normalise_email(email)
         user = {
             **dict(profile or {}),
@@ -80,10 +86,15 @@ class UserDirectory:
                             "ConditionExpression": "attribute_not_exists(pk)",
                         }
                     },
+                    *(write.operation for write in extra_writes),
                 ]
             )
         except ClientError as error:
-            if "ConditionalCheckFailed" in cancellation_codes(error):
+            codes = cancellation_codes(error)
+            for code, write in zip(codes[2:], extra_writes, strict=False):
+                if code == "ConditionalCheckFailed":
+                    raise write.on_condition_failure() from error
+            if "ConditionalCheckFailed" in codes:
                 raise EmailTaken("An account with this email already exists") from error
             raise
         return user

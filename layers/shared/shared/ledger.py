@@ -13,7 +13,11 @@ written with one ``TransactWriteItems``:
   debit from one still carries a ``balance >= :debit`` condition;
 * one entry per account, the history a wallet shows;
 * any extra writes the caller needs in the same transaction (an agent created together with its
-  creation fee, an item unlocked together with its sale), so nothing is ever half-written.
+  creation fee, an item unlocked together with its sale), so nothing is ever half-written;
+* the ledger's own *companion writes*: an API may give the ledger a function that derives writes
+  from every transaction it posts (a balance notification per changed account, say). They commit
+  in the same transaction as the money, on every path that moves it, so no route can forget them,
+  a replay (nothing moved) makes none, and a transaction that fails leaves none behind.
 
 Every API posts in its own *namespace* of the one ledger table (``jiga``, ``cosmic``...): its keys
 start with ``ACCOUNT#<namespace>#`` and ``TXN#<namespace>#``, so an API's IAM policy can be fenced
@@ -153,6 +157,12 @@ class LedgerEntry:
     created_at: str
 
 
+# Given the transaction about to be written (changes with balances before and after for tracked
+# accounts), the TransactWriteItems elements to commit with it. They must carry no condition:
+# they record what the transaction did, they do not decide whether it may happen.
+CompanionWrites = Callable[["PostedTransaction"], list[dict[str, Any]]]
+
+
 class Ledger:
     def __init__(
         self,
@@ -160,6 +170,7 @@ class Ledger:
         namespace: str,
         asset_rules: dict[str, AssetRules] | None = None,
         client_factory: Callable[[], Any] = aws.dynamodb,
+        companion_writes: CompanionWrites | None = None,
     ):
         if not namespace or "#" in namespace:
             raise ValueError("A ledger namespace is a non-empty name without '#'")
@@ -167,6 +178,7 @@ class Ledger:
         self.namespace = namespace
         self.asset_rules = asset_rules or {}
         self._client_factory = client_factory
+        self._companion_writes = companion_writes
 
     def account_key(self, account: str) -> str:
         return f"ACCOUNT#{self.namespace}#{account}"
@@ -269,6 +281,9 @@ class Ledger:
                 raise
             created_at = utc_now_iso()
             operations = self._operations(transaction_id, changes, current, description, metadata, created_at)
+            if self._companion_writes is not None:
+                planned = PostedTransaction(transaction_id, description, created_at, changes, metadata or {})
+                operations += self._companion_writes(planned)
             try:
                 self._client.transact_write_items(TransactItems=operations + [w.operation for w in extra_writes])
             except ClientError as error:

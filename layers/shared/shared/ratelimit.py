@@ -53,7 +53,7 @@ class RateLimitDecision:
         ]
 
 
-RateLimitRule = Callable[..., RateLimit | None]  # (principal or None) -> the limit, None for none
+RateLimitRule = Callable[..., RateLimit | None]  # (principal or None[, method=...]) -> the limit, None for none
 
 
 def check_rate_limit(

@@ -85,6 +85,13 @@ def _string_problem(text: str) -> str | None:
     return None
 
 
+# boto3's context (Emax=126, subnormals allowed) is looser than DynamoDB itself, which keeps
+# magnitudes from 1E-130 to 9.99...E+125 only: 1e126 and 1e-131 pass boto3 and fail in AWS.
+_LARGEST = Decimal("9.9999999999999999999999999999999999999E+125")
+_SMALLEST = Decimal("1E-130")
+_RANGE = "numbers must have at most 38 significant digits and lie between 1E-130 and 9.99E+125"
+
+
 def _number_problem(number: int | float | Decimal) -> str | None:
     try:
         decimal = Decimal(str(number)) if isinstance(number, float) else Decimal(number)
@@ -92,7 +99,9 @@ def _number_problem(number: int | float | Decimal) -> str | None:
             return "numbers must be finite"
         DYNAMODB_CONTEXT.create_decimal(decimal)
     except (InvalidOperation, ValueError, ArithmeticError):
-        return "numbers must have at most 38 significant digits and lie between 1E-130 and 9.99E+125"
+        return _RANGE
+    if decimal and not _SMALLEST <= abs(decimal) <= _LARGEST:
+        return _RANGE
     return None
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from jiga_store import dependencies
 from jiga_store.logic import sessions
 from jiga_store.settings import API_NAME
-from shared.observability import logger, tracer
+from shared.observability import logger
 
 
 class UnknownLifecycleAction(Exception):
@@ -17,7 +17,6 @@ class UnknownLifecycleAction(Exception):
 
 
 @logger(API_NAME).inject_lambda_context(log_event=False)
-@tracer(API_NAME).capture_lambda_handler(capture_response=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     action, session_id = event.get("action"), event["sessionId"]
     logger(API_NAME).append_keys(session_id=session_id, action=action)
