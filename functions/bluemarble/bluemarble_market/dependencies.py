@@ -13,10 +13,10 @@ from bluemarble_market.logic.catalogue import WarmCatalogue
 from bluemarble_market.logic.market import Market
 from bluemarble_market.logic.money import COIN, COIN_RULES
 from bluemarble_market.settings import API_NAME, get_bluemarble_settings
+from shared.errors import DomainError
 from shared.events import EventLog
 from shared.identity import UserDirectory
-from shared.ledger import Ledger
-from shared.observability import logger
+from shared.ledger import ExtraWrite, Ledger
 
 
 def table() -> str:
@@ -80,12 +80,13 @@ def catalogue() -> WarmCatalogue:
     return WarmCatalogue(catalogue_store(), get_bluemarble_settings().catalogue_refresh_seconds)
 
 
-def notify(player_id: str, event_type: str, data: dict[str, Any]) -> None:
-    """Notifications are best effort: a failure is logged, never undoes what happened."""
-    try:
-        events().append(player_id, event_type, data)
-    except Exception:
-        logger(API_NAME).exception("Could not record a notification", extra={"playerId": player_id, "type": event_type})
+def notify(player_id: str, event_type: str, data: dict[str, Any]) -> ExtraWrite:
+    """A notification written in the same transaction as what it reports (exactly once)."""
+    return ExtraWrite(events().put_operation(player_id, event_type, data), _never)
+
+
+def _never() -> DomainError:  # pragma: no cover - a notification has no condition to fail
+    return DomainError("Unexpected condition failure")
 
 
 def market() -> Market:

@@ -22,7 +22,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from bluemarble_market import dependencies
 from bluemarble_market.logic.catalogue import snapshot_rows
 from bluemarble_market.settings import API_NAME, get_bluemarble_settings
-from shared.observability import logger, tracer
+from shared.observability import logger
 
 _processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
@@ -66,7 +66,6 @@ def refresh_snapshot(now: float | None = None) -> bool:
 
 
 @logger(API_NAME).inject_lambda_context(log_event=False)
-@tracer(API_NAME).capture_lambda_handler(capture_response=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     _Batch.listings_changed = False
     response = process_partial_response(

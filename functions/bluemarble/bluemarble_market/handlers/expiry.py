@@ -12,7 +12,7 @@ from typing import Any
 from bluemarble_market import dependencies
 from bluemarble_market.logic.listings import expire_listing
 from bluemarble_market.settings import API_NAME
-from shared.observability import logger, tracer
+from shared.observability import logger
 
 
 def _scheduled_time(event: dict[str, Any]) -> datetime:
@@ -27,7 +27,6 @@ def _scheduled_time(event: dict[str, Any]) -> datetime:
 
 
 @logger(API_NAME).inject_lambda_context(log_event=False)
-@tracer(API_NAME).capture_lambda_handler(capture_response=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     listing_id = str(event["listingId"])
     logger(API_NAME).append_keys(listing_id=listing_id)

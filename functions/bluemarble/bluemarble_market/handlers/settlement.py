@@ -10,7 +10,7 @@ from typing import Any
 from bluemarble_market import dependencies
 from bluemarble_market.logic import purchases
 from bluemarble_market.settings import API_NAME
-from shared.observability import logger, tracer
+from shared.observability import logger
 
 
 class UnknownSettlementAction(Exception):
@@ -18,7 +18,6 @@ class UnknownSettlementAction(Exception):
 
 
 @logger(API_NAME).inject_lambda_context(log_event=False)
-@tracer(API_NAME).capture_lambda_handler(capture_response=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     action, purchase_id = event.get("action"), event["purchaseId"]
     logger(API_NAME).append_keys(purchase_id=purchase_id, action=action)
@@ -30,7 +29,4 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if reason == "ShipmentLost":
             reason = "The shipment was lost at sea"
         return {"purchaseId": purchase_id, "status": purchases.refund(market, purchase_id, reason)["status"]}
-    if action == "notify":
-        purchases.notify_settled(market, purchase_id)
-        return {"purchaseId": purchase_id}
     raise UnknownSettlementAction(str(action))

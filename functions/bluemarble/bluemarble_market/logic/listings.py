@@ -260,13 +260,17 @@ def update_listing(
 
 
 def _close(market: Market, listing: dict[str, Any], status: str, transaction_id: str, now: datetime) -> None:
-    """End an active listing: its remaining items back to the seller's inventory, its guard released."""
+    """End an active listing: its remaining items back to the seller's inventory, its guard
+    released (and, on expiry, the seller told), in one transaction."""
     seller, item_id, island = listing["sellerId"], listing["itemId"], listing["island"]
     changes = {"status": status, "quantity": 0, "endedAt": iso(now), "updatedAt": iso(now)}
     writes = [
         market.listings.change_write(listing, changes),
         market.listings.guard_release(seller, item_id, island, listing["listingId"]),
     ]
+    if status == EXPIRED:
+        details = {"listingId": listing["listingId"], "itemName": listing["itemName"], "returned": listing["quantity"]}
+        writes.append(market.notify(seller, "listing_expired", details))
     remaining = listing["quantity"]
     market.ledger.post(
         transaction_id,
@@ -306,11 +310,6 @@ def expire_listing(market: Market, listing_id: str, at: datetime) -> bool:
             _close(market, listing, EXPIRED, f"expire-{listing_id}", market.clock())
         except ListingChanged:
             continue
-        market.notify(
-            listing["sellerId"],
-            "listing_expired",
-            {"listingId": listing_id, "itemName": listing["itemName"], "returned": listing["quantity"]},
-        )
         return True
     raise ListingChanged()
 

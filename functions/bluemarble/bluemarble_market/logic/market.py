@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from shared.ledger import Ledger
+from shared.ledger import ExtraWrite, Ledger
 
 
 class ExpirySchedules(Protocol):
@@ -21,7 +21,8 @@ class Settlement(Protocol):
     def start(self, purchase_id: str, payload: dict[str, Any]) -> None: ...
 
 
-Notify = Callable[[str, str, dict[str, Any]], None]  # (player id, event type, data)
+# (player id, event type, data) -> the notification as a write that commits with the change it reports
+Notify = Callable[[str, str, dict[str, Any]], ExtraWrite]
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ def grant(
             market.players.reserve_space(player_id, island, quantity),
             market.players.holding_write(player_id, island, item_id),
         ]
+    writes.append(market.notify(player_id, "grant_received", {"grantId": grant_id, "reason": reason}))
     if not postings:
         raise InvalidInput("A grant needs coin or items", [{"field": "body", "message": "Must grant coin or items"}])
     posted = market.ledger.post(
@@ -75,7 +76,6 @@ def grant(
         {"kind": "grant", "grantId": grant_id, "service": service_name},
         writes,
     )
-    market.notify(player_id, "grant_received", {"grantId": grant_id, "reason": reason})
     return {
         "grantId": grant_id,
         "playerId": player_id,

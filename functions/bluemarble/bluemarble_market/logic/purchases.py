@@ -15,9 +15,10 @@ Decisions the spec leaves open, named here:
   escrow, the items from the lock into transit, and reserves the space on the buyer's island. The
   settlement state machine (``statemachines/bluemarble_settlement.asl.json``) waits out the
   route's time (``estimatedDeliveryAt``), then delivers: one transaction moves the items from
-  transit to the buyer, the escrow to the seller, fee and transport accounts, and marks the
-  purchase ``COMPLETED``; then both parties are notified. If delivery fails (the route closed by a
-  storm: the shipment is lost; or anything that keeps failing), the compensation refunds the whole
+  transit to the buyer, the escrow to the seller, fee and transport accounts, marks the purchase
+  ``COMPLETED`` and notifies both parties (the notifications commit with it). If delivery fails
+  (the route closed by a storm: the shipment is lost; or anything that keeps failing), the
+  compensation refunds the whole
   ``finalCost`` to the buyer and puts the items back on the listing (or in the seller's inventory
   if the listing has ended or been replaced), marking the purchase ``REFUNDED`` - one transaction.
   If even that keeps failing, the purchase id goes to a dead-letter queue that alarms; coin and
@@ -47,7 +48,6 @@ from bluemarble_market.logic.errors import (
     ListingChanged,
     listing_not_found,
     listing_unavailable,
-    transaction_not_found,
 )
 from bluemarble_market.logic.islands import route, transport_cost
 from bluemarble_market.logic.listings import ACTIVE, MAX_ATTEMPTS, SOLD, effective_status
@@ -147,8 +147,6 @@ def purchase(market: Market, buyer: Player, listing_id: str, quantity: int) -> d
             raise listing_unavailable() from error
         if origin != destination:
             _start_settlement(market, record)
-        else:
-            _notify_completed(market, record)
         return purchase_view(record)
     raise ListingChanged()
 
@@ -213,6 +211,7 @@ def _complete_at_once(market: Market, listing: dict[str, Any], record: dict[str,
             market.purchases.create_write(record),
             *market.purchases.history_writes(record),
             market.purchases.reputation_write(seller, completed=1),
+            *_completed_notices(market, record),
         ],
     )
 
@@ -297,6 +296,7 @@ def deliver(market: Market, purchase_id: str) -> dict[str, Any]:
             market.players.release_space(seller, record["fromIsland"], quantity),
             market.players.holding_write(buyer, record["toIsland"], item_id),
             market.purchases.reputation_write(seller, completed=1),
+            *_completed_notices(market, record),
         ],
     )
     return purchase_view({**record, "status": COMPLETED, "completedAt": now})
@@ -334,6 +334,7 @@ def refund(market: Market, purchase_id: str, reason: str) -> dict[str, Any]:
                     market.players.release_space(buyer, record["toIsland"], quantity),
                     market.purchases.reputation_write(record["sellerId"], failed=1),
                     *restore_writes,
+                    *_refunded_notices(market, record, reason),
                 ],
             )
         except ListingChanged:
@@ -365,22 +366,20 @@ def _restoration(market: Market, record: dict[str, Any], now: datetime) -> tuple
     return to_seller, []
 
 
-def notify_settled(market: Market, purchase_id: str) -> None:
-    record = market.purchases.get(purchase_id)
-    if record is None:
-        raise transaction_not_found(purchase_id)
-    if record["status"] == COMPLETED:
-        _notify_completed(market, record)
-    elif record["status"] == REFUNDED:
-        data = {"transactionId": purchase_id, "itemName": record["itemName"], "reason": record.get("failureReason")}
-        market.notify(record["buyerId"], "purchase_refunded", {**data, "refunded": as_number(record["finalCost"])})
-        market.notify(record["sellerId"], "sale_failed", {**data, "restored": record["quantity"]})
-
-
-def _notify_completed(market: Market, record: dict[str, Any]) -> None:
+def _completed_notices(market: Market, record: dict[str, Any]) -> list[ExtraWrite]:
     data = {"transactionId": record["purchaseId"], "itemName": record["itemName"], "quantity": record["quantity"]}
-    market.notify(record["buyerId"], "purchase_completed", {**data, "island": record["toIsland"]})
-    market.notify(record["sellerId"], "sale_completed", {**data, "earned": as_number(record["totalPrice"])})
+    return [
+        market.notify(record["buyerId"], "purchase_completed", {**data, "island": record["toIsland"]}),
+        market.notify(record["sellerId"], "sale_completed", {**data, "earned": as_number(record["totalPrice"])}),
+    ]
+
+
+def _refunded_notices(market: Market, record: dict[str, Any], reason: str) -> list[ExtraWrite]:
+    data = {"transactionId": record["purchaseId"], "itemName": record["itemName"], "reason": reason}
+    return [
+        market.notify(record["buyerId"], "purchase_refunded", {**data, "refunded": as_number(record["finalCost"])}),
+        market.notify(record["sellerId"], "sale_failed", {**data, "restored": record["quantity"]}),
+    ]
 
 
 def transport_seconds(record: dict[str, Any], now: datetime) -> int:
