@@ -189,3 +189,44 @@ def conservation_problems(balances: dict[str, int]) -> list[str]:
             problems.append(f"{account} is negative: {balance}")
     problems += [f"{asset} does not balance: {total}" for asset, total in totals.items() if total]
     return problems
+
+
+def stream_event(runtime: Any, changes: list[tuple[dict[str, Any] | None, dict[str, Any] | None]]) -> dict[str, Any]:
+    """A DynamoDB stream event (NEW_AND_OLD_IMAGES) for (old, new) item pairs of the BlueMarble
+    table, as Lambda hands one to the change consumer."""
+    from shared.dynamo import to_item
+
+    records = []
+    for number, (old, new) in enumerate(changes):
+        item = new or old
+        assert item is not None
+        record: dict[str, Any] = {
+            "eventID": f"{uuid.uuid4().hex}",
+            "eventName": "INSERT" if old is None else ("REMOVE" if new is None else "MODIFY"),
+            "eventVersion": "1.1",
+            "eventSource": "aws:dynamodb",
+            "awsRegion": "us-east-1",
+            "dynamodb": {
+                "Keys": {"pk": {"S": item["pk"]}, "sk": {"S": item["sk"]}},
+                "SequenceNumber": f"{number + 1:021d}",
+                "SizeBytes": 100,
+                "StreamViewType": "NEW_AND_OLD_IMAGES",
+            },
+            "eventSourceARN": f"arn:aws:dynamodb:us-east-1:123456789012:table/{runtime.physical_id('BlueMarbleTable')}/stream/x",
+        }
+        if new is not None:
+            record["dynamodb"]["NewImage"] = to_item(new)
+        if old is not None:
+            record["dynamodb"]["OldImage"] = to_item(old)
+        records.append(record)
+    return {"Records": records}
+
+
+def table_item(runtime: Any, pk: str, sk: str) -> dict[str, Any]:
+    from shared import aws
+    from shared.dynamo import from_item
+
+    response = aws.dynamodb().get_item(
+        TableName=runtime.physical_id("BlueMarbleTable"), Key={"pk": {"S": pk}, "sk": {"S": sk}}, ConsistentRead=True
+    )
+    return from_item(response["Item"])

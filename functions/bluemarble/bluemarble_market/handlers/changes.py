@@ -49,12 +49,13 @@ def record_change(record: DynamoDBRecord) -> None:
             dependencies.analytics().record_listing(new)
 
 
-def refresh_snapshot(now: float | None = None) -> bool:
-    """Write a new catalogue snapshot if the current one is too old; True if one was written."""
+def refresh_snapshot(force: bool = False) -> bool:
+    """Write a new catalogue snapshot if the current one is too old (or ``force``); True if one
+    was written."""
     store = dependencies.catalogue_store()
-    moment = time.time() if now is None else now
+    moment = time.time()
     pointer = store.pointer()
-    if pointer is not None:
+    if pointer is not None and not force:
         built = pointer["builtAt"]
         from datetime import datetime
 
