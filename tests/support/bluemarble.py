@@ -197,6 +197,7 @@ def stream_event(runtime: Any, changes: list[tuple[dict[str, Any] | None, dict[s
     from shared.dynamo import to_item
 
     records = []
+    table = runtime.physical_id("BlueMarbleTable")
     for number, (old, new) in enumerate(changes):
         item = new or old
         assert item is not None
@@ -212,7 +213,7 @@ def stream_event(runtime: Any, changes: list[tuple[dict[str, Any] | None, dict[s
                 "SizeBytes": 100,
                 "StreamViewType": "NEW_AND_OLD_IMAGES",
             },
-            "eventSourceARN": f"arn:aws:dynamodb:us-east-1:123456789012:table/{runtime.physical_id('BlueMarbleTable')}/stream/x",
+            "eventSourceARN": f"arn:aws:dynamodb:us-east-1:123456789012:table/{table}/stream/x",
         }
         if new is not None:
             record["dynamodb"]["NewImage"] = to_item(new)
