@@ -63,8 +63,7 @@ integration: $(VENV)/.installed
 	$(BIN)/pytest tests/integration
 
 openapi: $(VENV)/.installed
-	@mkdir -p docs/openapi
-	$(BIN)/python -m local.openapi JigaHttpApi > docs/openapi/jiga.json
+	$(BIN)/python -m local.openapi --all docs/openapi
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench

@@ -22,6 +22,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="cold starts per function (median reported)")
     parser.add_argument("--requests", type=int, default=200, help="warm requests per endpoint")
     parser.add_argument("--skip-cold", action="store_true", help="only the warm figures and request counts")
+    parser.add_argument("--only-cold", action="store_true", help="only the cold starts of every function")
     parser.add_argument("--live", type=int, default=30, help="hires and live sessions measured")
     parser.add_argument("--listings", type=int, default=10_000, help="published listings for the search figures")
     parser.add_argument("--skip-search", action="store_true", help="leave out the 10,000-listing search run")
@@ -56,6 +57,8 @@ def _measure(options: argparse.Namespace) -> list[Table]:
             driver = JigaDriver(client)
             if not options.skip_cold:
                 tables += cold_start_tables(measure_cold_starts(runtime, driver, options.runs))
+            if options.only_cold:
+                return tables
             warm = measure_warm(driver, calls, clock, options.requests)
             idempotent = measure_idempotent_calls(driver, calls, clock)
             live = measure_live(runtime, driver, calls, clock, options.live)

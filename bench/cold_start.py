@@ -1,4 +1,4 @@
-"""Cold start of every HTTP function in template.yaml, side by side with the framework floor.
+"""Cold start of every HTTP function of every API in the template tree, beside the framework floor.
 
 Each measurement is a fresh interpreter (``bench.cold_start_child``) that imports the handler and
 serves one representative request; only those two steps are timed, and moto's share of the
@@ -33,7 +33,8 @@ FLOOR_API = "FloorHttpApi"
 LAMBDA_RUNTIME_PACKAGES = ["boto3"]
 LAYER_REQUIREMENTS = LAYER_PATH / "requirements.txt"
 PASSING_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
-OWN_PACKAGES = ("shared", "jiga_store", "bench")
+# the shared layer, the benchmarks, and every API's package (functions/<api>/<package>/)
+OWN_PACKAGES = ("shared", "bench", *sorted(path.parent.name for path in (ROOT / "functions").glob("*/*/__init__.py")))
 NEVER_HIDDEN = {*OWN_PACKAGES, "local", "tests"}
 
 
@@ -42,7 +43,7 @@ class FirstRequest:
     label: str
     method: str
     path: str
-    expected_status: int = 200
+    expected_status: int | None = 200  # None: any answer that is not a 5xx
     body: dict[str, Any] | None = None
     token: str | None = None
 
@@ -154,13 +155,11 @@ def measure_cold_starts(runtime: Any, driver: JigaDriver, runs: int) -> ColdStar
         Case("floor (FastAPI+Mangum+boto3)", FLOOR_HANDLER, FLOOR_API, FirstRequest("ping", "GET", "/ping")),
         Case("floor + 1 DynamoDB GetItem", FLOOR_HANDLER, FLOOR_API, FirstRequest("item", "GET", "/item")),
     ]
-    unmeasured = []
+    unmeasured: list[str] = []
     for function_id in http_functions:
-        if function_id not in requests:
-            unmeasured.append(function_id)
-            continue
-        api_id = next(route.api_id for route in runtime.routes if route.function_id == function_id)
-        request = requests[function_id]
+        routes = sorted((r for r in runtime.routes if r.function_id == function_id), key=lambda r: (r.path, r.method))
+        api_id = routes[0].api_id
+        request = requests.get(function_id) or generic_first_request(routes[0])
         name = f"{function_id} ({request.label})"
         cases.append(Case(name, runtime.functions[function_id].handler, api_id, request, function_id))
 
@@ -189,6 +188,16 @@ def measure_cold_starts(runtime: Any, driver: JigaDriver, runs: int) -> ColdStar
             modules, _ = _import_profile(case, spec_path, environment)
             contributors[case.function_id] = import_contributors(modules, floor_modules)
     return ColdStartReport(runs, results, unmeasured, contributors, floor_import_ms)
+
+
+def generic_first_request(route: Any) -> FirstRequest:
+    """A function with no representative request of its own is measured on its first route,
+    anonymous, with placeholder path parameters: import, middleware, routing, validation and the
+    API's answer (401, 404...), without the data access a real caller would trigger."""
+    path = "/" if route.path == "$default" else re.sub(r"\{[^}]+\}", "unknown", route.path)
+    method = "GET" if route.method == "ANY" else route.method
+    body = {} if method in ("POST", "PUT", "PATCH") else None
+    return FirstRequest(f"{method} {route.path}, anonymous", method, path, expected_status=None, body=body)
 
 
 def _make_fixture(driver: JigaDriver) -> Fixture:
@@ -284,7 +293,8 @@ def _run_child(case: Case, spec_path: Path, environment: dict[str, str], mode: s
         raise RuntimeError(f"cold start of {case.name} failed:\n{finished.stderr[-3000:]}")
     outcome = json.loads(finished.stdout.strip().splitlines()[-1])
     outcome["stderr"] = finished.stderr
-    if mode == "measure" and outcome["status"] != case.request.expected_status:
+    expected = case.request.expected_status
+    if mode == "measure" and (outcome["status"] >= 500 if expected is None else outcome["status"] != expected):
         raise RuntimeError(f"cold start of {case.name}: status {outcome['status']}, not {case.request.expected_status}")
     return outcome
 
@@ -338,10 +348,13 @@ def _requirement_name(requirement: str) -> str | None:
 
 
 def deployed_distributions() -> set[str]:
-    """The layer's pinned requirements and Lambda's boto3, with everything they depend on."""
+    """The layer's pinned requirements, each API's own (``functions/<api>/requirements.txt``, which
+    sam build installs with that API's functions) and Lambda's boto3, with all they depend on."""
+    requirement_files = [LAYER_REQUIREMENTS, *sorted((ROOT / "functions").glob("*/requirements.txt"))]
     wanted = [
         name
-        for line in LAYER_REQUIREMENTS.read_text().splitlines()
+        for requirements in requirement_files
+        for line in requirements.read_text().splitlines()
         if line.strip() and not line.lstrip().startswith("#")
         for name in [_requirement_name(line)]
         if name

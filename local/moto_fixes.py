@@ -4,13 +4,64 @@ Each fix is applied once per process when a runtime starts; each says what AWS d
 """
 
 import copy
+import threading
 from collections.abc import Callable
 from typing import Any
 
+# One AWS request at a time inside moto: each call is atomic against moto's in-memory state, as
+# each DynamoDB request is atomic in AWS (two conditional writes cannot both pass). Re-entrant,
+# because moto answers some requests by making others (a state machine's service tasks).
+MOTO_LOCK = threading.RLock()
+
 
 def apply() -> None:
+    _serialise_requests()
     _accept_early_task_callbacks()
     _back_up_only_touched_items()
+    _release_the_lock_while_long_polling()
+
+
+def _serialise_requests() -> None:
+    """Every request moto answers (botocore's before-send stubber, and the ``responses`` path)
+    goes through ``BotocoreStubber.process_request``: hold ``MOTO_LOCK`` around it. Requests the
+    runtime answers itself (``lambda.Invoke`` of a template function, ``@connections``) are
+    answered by earlier handlers and never take it, so a handler waiting for a nested invocation
+    or a state machine holds nothing."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    if getattr(BotocoreStubber.process_request, "serialised", False):
+        return
+    original = BotocoreStubber.process_request
+
+    def process_request(stubber: Any, request: Any) -> Any:
+        with MOTO_LOCK:
+            return original(stubber, request)
+
+    process_request.serialised = True  # type: ignore[attr-defined]
+    BotocoreStubber.process_request = process_request  # type: ignore[method-assign]
+
+
+def _release_the_lock_while_long_polling() -> None:
+    """moto long-polls SQS (``WaitTimeSeconds``) by waiting inside the request; let every other
+    request through meanwhile, as SQS does."""
+    from moto.sqs.models import Queue
+
+    if getattr(Queue.wait_for_messages, "releases_lock", False):
+        return
+    original = Queue.wait_for_messages
+
+    def wait_for_messages(queue: Any, timeout: int) -> None:
+        if not MOTO_LOCK._is_owned():  # type: ignore[attr-defined]
+            original(queue, timeout)
+            return
+        saved = MOTO_LOCK._release_save()  # type: ignore[attr-defined]
+        try:
+            original(queue, timeout)
+        finally:
+            MOTO_LOCK._acquire_restore(saved)  # type: ignore[attr-defined]
+
+    wait_for_messages.releases_lock = True  # type: ignore[attr-defined]
+    Queue.wait_for_messages = wait_for_messages  # type: ignore[method-assign]
 
 
 def _accept_early_task_callbacks() -> None:

@@ -10,7 +10,11 @@ operation's ``4XX`` and ``5XX`` responses.
 A template route whose function's app has no such path is an error: API Gateway would send
 requests there that FastAPI answers with 404.
 
-    python -m local.openapi JigaHttpApi > docs/openapi/jiga.json
+    python -m local.openapi JigaHttpApi > docs/openapi/jiga.json   # one API to stdout
+    python -m local.openapi --all docs/openapi                      # every HTTP API (make openapi)
+
+``DOCUMENT_FILES`` names each API's file, in one place; an HTTP API missing from it fails
+``--all``, so a new API cannot go undocumented.
 """
 
 import copy
@@ -18,12 +22,21 @@ import importlib
 import json
 import sys
 import tomllib
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 
 from local.runtime import DEFAULT_PORTS, ROOT, LocalRuntime
 
+# HTTP API logical id -> its document under docs/openapi/
+DOCUMENT_FILES = {
+    "JigaHttpApi": "jiga.json",
+    "RealEstateHttpApi": "realestate.json",
+    "LoquaHttpApi": "loqua.json",
+    "CosmicHttpApi": "cosmic.json",
+    "BlueMarbleHttpApi": "bluemarble.json",
+}
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -98,10 +111,32 @@ def _check_operation_ids(document: dict[str, Any]) -> None:
             seen[operation_id] = f"{method} {path}"
 
 
+def write_all(runtime: LocalRuntime, directory: Path) -> list[Path]:
+    """Write every HTTP API's document to ``directory`` under its DOCUMENT_FILES name."""
+    missing = [api_id for api_id in runtime.http_api_ids() if api_id not in DOCUMENT_FILES]
+    if missing:
+        raise OpenApiError(f"Name a document file for {', '.join(missing)} in local/openapi.py DOCUMENT_FILES")
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for api_id in runtime.http_api_ids():
+        path = directory / DOCUMENT_FILES[api_id]
+        path.write_text(json.dumps(build_openapi(runtime, api_id), indent=2, sort_keys=False) + "\n")
+        written.append(path)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if len(args) == 2 and args[0] == "--all":
+        runtime = LocalRuntime().start()
+        try:
+            for path in write_all(runtime, Path(args[1])):
+                print(f"wrote {path}", file=sys.stderr)
+        finally:
+            runtime.stop()
+        return 0
     if len(args) != 1:
-        print("usage: python -m local.openapi <HttpApi logical id>   (e.g. JigaHttpApi)", file=sys.stderr)
+        print("usage: python -m local.openapi <HttpApi logical id> | --all <directory>", file=sys.stderr)
         return 2
     runtime = LocalRuntime().start()
     try:

@@ -1,25 +1,74 @@
-"""Serves every HTTP API and WebSocket API of the template on its own localhost port (``make dev``)."""
+"""Serves every HTTP API and WebSocket API of the template on its own localhost port (``make dev``).
+
+Each connection is served on its own thread, and the runtime runs the requests that arrive at once
+on separate warm instances, so hundreds of clients can be connected at once (the listen backlog is
+``LISTEN_BACKLOG``). Request bodies come with a ``Content-Length`` or ``Transfer-Encoding: chunked``.
+``<base>/openapi.json`` and ``<base>/docs`` are answered here (``local.api_docs``) unless the
+template routes them.
+"""
 
 import signal
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
+from local.api_docs import ApiDocuments
 from local.runtime import LocalRuntime
 
+LISTEN_BACKLOG = 1024
 
-def _request_handler(runtime: LocalRuntime, api_id: str) -> type[BaseHTTPRequestHandler]:
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
+
+
+class BadRequest(Exception):
+    pass
+
+
+def read_chunked(stream: BinaryIO) -> bytes:
+    """A ``Transfer-Encoding: chunked`` body (RFC 9112 section 7.1), trailers skipped."""
+    chunks = []
+    while True:
+        line = stream.readline(1024)
+        try:
+            size = int(line.split(b";", 1)[0].strip(), 16)
+        except ValueError:
+            raise BadRequest("malformed chunk size") from None
+        if size == 0:
+            while stream.readline(8192).strip():
+                pass
+            return b"".join(chunks)
+        chunks.append(stream.read(size))
+        stream.readline(8)
+
+
+def _request_handler(
+    runtime: LocalRuntime, api_id: str, documents: ApiDocuments | None = None
+) -> type[BaseHTTPRequestHandler]:
     class ApiGatewayHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "local-apigateway"
 
-        def _serve(self) -> None:
+        def _body(self) -> bytes:
+            if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
+                return read_chunked(self.rfile)
             length = int(self.headers.get("content-length") or 0)
-            body = self.rfile.read(length) if length else b""
+            return self.rfile.read(length) if length else b""
+
+        def _serve(self) -> None:
+            try:
+                body = self._body()
+            except (BadRequest, ValueError):
+                self.send_error(400, "Bad Request")
+                return
             url = urlsplit(self.path)
-            status, headers, payload = runtime.handle_http(
-                api_id, self.command, url.path, url.query, list(self.headers.items()), body, self.client_address[0]
+            headers = [(name, value) for name, value in self.headers.items() if name.lower() != "transfer-encoding"]
+            answer = documents.answer(api_id, self.command, url.path) if documents else None
+            status, headers, payload = answer or runtime.handle_http(
+                api_id, self.command, url.path, url.query, headers, body, self.client_address[0]
             )
             self.send_response(status)
             for name, value in headers:
@@ -44,10 +93,12 @@ def _request_handler(runtime: LocalRuntime, api_id: str) -> type[BaseHTTPRequest
     return ApiGatewayHandler
 
 
-def serve_http_api(runtime: LocalRuntime, api_id: str, port: int) -> ThreadingHTTPServer:
-    """Serve one HTTP API on a daemon thread; port 0 takes a free one (``server.server_address``)."""
-    server = ThreadingHTTPServer((runtime.host, port), _request_handler(runtime, api_id))
-    server.daemon_threads = True
+def serve_http_api(
+    runtime: LocalRuntime, api_id: str, port: int, documents: ApiDocuments | None = None
+) -> ThreadingHTTPServer:
+    """Serve one HTTP API on a daemon thread; port 0 takes a free one (``server.server_address``).
+    With ``documents``, ``/openapi.json`` and ``/docs`` are served too where no route is."""
+    server = _Server((runtime.host, port), _request_handler(runtime, api_id, documents))
     threading.Thread(target=server.serve_forever, name=f"http-{api_id}", daemon=True).start()
     return server
 
@@ -59,12 +110,14 @@ class LocalServer:
         self.runtime = runtime
         self.ephemeral_ports = ephemeral_ports
         self.servers: list[ThreadingHTTPServer] = []
+        self.documents = ApiDocuments(runtime)
 
     def start(self) -> list[str]:
         """Serve every API; returns one ``API <id> <url>`` or ``WS <id> <url>`` line per API."""
         chosen = {}
         for api_id in self.runtime.http_api_ids():
-            server = serve_http_api(self.runtime, api_id, 0 if self.ephemeral_ports else self.runtime.ports[api_id])
+            port = 0 if self.ephemeral_ports else self.runtime.ports[api_id]
+            server = serve_http_api(self.runtime, api_id, port, self.documents)
             self.servers.append(server)
             chosen[api_id] = server.server_address[1]
         if self.ephemeral_ports:
@@ -82,13 +135,15 @@ class LocalServer:
 def main() -> None:
     # A newcomer publishes and then searches at once: the dev server's search reads the catalogue
     # changes on every request instead of every 5 seconds (the deployed default).
-    runtime = LocalRuntime(parameter_overrides={"CatalogueRefreshSeconds": "0"}).start()
+    runtime = LocalRuntime(parameter_overrides={"CatalogueRefreshSeconds": "0"}, clock="real").start()
     from local.seed import seed_local_secrets, seed_operators
 
     operator_lines = seed_operators(runtime) + seed_local_secrets(runtime)
     server = LocalServer(runtime)
     for line in server.start():
         print(line, flush=True)
+    for api_id in runtime.http_api_ids():
+        print(f"DOCS {api_id} {runtime.base_url(api_id)}/docs", flush=True)
     for line in operator_lines:
         print(line, flush=True)
     stopped = threading.Event()

@@ -11,13 +11,15 @@ import json
 import re
 import time
 import traceback
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import yaml
 
+from local.functions import parse_function_reference
 from local.template import ACCOUNT_ID, state_machine_arn
 
 TIME_SCALE_VARIABLE = "LOCAL_STATES_TIME_SCALE"
@@ -68,6 +70,16 @@ def create_state_machine(client: Any, root: Path, logical_id: str, properties: d
 
 
 # -- Lambda tasks ---------------------------------------------------------------------------------
+
+
+def invoked_function_reference(url: str) -> str:
+    """The function a Lambda Invoke URL names, as ``name`` or ``name:qualifier`` (from a name, a
+    partial or full ARN, qualified or with a ``Qualifier`` parameter)."""
+    parts = urlsplit(url)
+    reference = unquote(parts.path.split("/functions/", 1)[1].rsplit("/invocations", 1)[0])
+    name, qualifier = parse_function_reference(reference)
+    qualifier = dict(parse_qsl(parts.query)).get("Qualifier") or qualifier
+    return f"{name}:{qualifier}" if qualifier else name
 
 
 def invoked_function_name(url: str) -> str:
@@ -155,3 +167,89 @@ def _patch_moto_waits() -> None:
     WaitFunction._eval_body = scaled_wait
     WaitFunction._local_time_scale = True
     retrier_decl.time = _ScaledSleep()
+
+
+# -- helpers for tests and tools --------------------------------------------------------------------
+
+
+class ExecutionHelpers:
+    """Start and follow executions of the template's state machines (mixed into LocalRuntime)."""
+
+    state_machines: dict[str, str]
+
+    def state_machine_arn(self, logical_id: str) -> str:
+        return self.state_machines[logical_id]
+
+    def start_execution(self, logical_id: str, payload: Any = None, name: str | None = None) -> str:
+        """Start an execution of a template state machine; returns its ARN."""
+        from shared import aws
+
+        started = aws.client("stepfunctions").start_execution(
+            stateMachineArn=self.state_machines[logical_id],
+            name=name or str(uuid.uuid4()),
+            input=json.dumps({} if payload is None else payload),
+        )
+        return started["executionArn"]
+
+    def wait_for_execution(self, execution_arn: str, timeout: float = 30.0) -> dict[str, Any]:
+        """Wait until an execution stops; returns ``{status, output, error, cause}`` (output parsed)."""
+        from shared import aws
+
+        client = aws.client("stepfunctions")
+        deadline = time.monotonic() + timeout
+        while True:
+            described = client.describe_execution(executionArn=execution_arn)
+            if described["status"] != "RUNNING":
+                output = described.get("output")
+                return {
+                    "status": described["status"],
+                    "output": json.loads(output) if output else None,
+                    "error": described.get("error"),
+                    "cause": described.get("cause"),
+                }
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{execution_arn} is still RUNNING after {timeout}s")
+            time.sleep(0.005)
+
+    def wait_for_state(self, execution_arn: str, state_name: str, timeout: float = 30.0) -> None:
+        """Wait until an execution has entered ``state_name`` and, if that state is a
+        ``.waitForTaskToken`` task, has handed its token out (its Lambda returned)."""
+        from shared import aws
+
+        client = aws.client("stepfunctions")
+        definition = json.loads(client.describe_state_machine_for_execution(executionArn=execution_arn)["definition"])
+        state = _find_state(definition, state_name)
+        callback = str(state.get("Resource", "")).endswith(".waitForTaskToken")
+        deadline = time.monotonic() + timeout
+        while True:
+            status = client.describe_execution(executionArn=execution_arn)["status"]
+            events = client.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
+            entered = [
+                event["id"]
+                for event in events
+                if event["type"].endswith("StateEntered") and event["stateEnteredEventDetails"]["name"] == state_name
+            ]
+            if entered and (
+                not callback or any(e["type"] == "TaskSubmitted" and e["id"] > entered[-1] for e in events)
+            ):
+                return
+            if status != "RUNNING":
+                raise RuntimeError(f"{execution_arn} ended {status} without waiting in {state_name}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{execution_arn} did not reach {state_name} in {timeout}s")
+            time.sleep(0.005)
+
+
+def _find_state(definition: dict[str, Any], name: str) -> dict[str, Any]:
+    """A state by name anywhere in a definition (Parallel branches and Map processors included)."""
+    states = definition.get("States", {})
+    if name in states:
+        return states[name]
+    for state in states.values():
+        nested = [*state.get("Branches", []), state.get("ItemProcessor") or state.get("Iterator") or {}]
+        for branch in nested:
+            try:
+                return _find_state(branch, name)
+            except KeyError:
+                continue
+    raise KeyError(f"No state {name}")

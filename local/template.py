@@ -71,6 +71,8 @@ class Resolver:
     parameters: dict[str, Any] = field(default_factory=dict)
     physical_ids: dict[str, str] = field(default_factory=dict)
     arns: dict[str, str] = field(default_factory=dict)
+    # Other attributes the runtime knows once it created a resource (a queue's QueueUrl...)
+    attributes: dict[str, dict[str, Any]] = field(default_factory=dict)
     stack_name: str = STACK_NAME
     # A nested application's parameters: the parent's (unresolved) ``Parameters`` of it, and the
     # parent resolver that resolves them.
@@ -114,6 +116,9 @@ class Resolver:
             return self.parameter(name)
         if name.endswith(".Alias") and (alias := self.aliases(name.removesuffix(".Alias"))):
             return f"{function_arn(str(self.ref(name.removesuffix('.Alias'))))}:{alias}"
+        generated = re.fullmatch(r"(\w+)Alias(\w+)", name)  # SAM's <Function>Alias<alias> resource
+        if generated and self.aliases(generated[1]) == generated[2]:
+            return f"{function_arn(str(self.ref(generated[1])))}:{generated[2]}"
         if name in self.physical_ids:
             return self.physical_ids[name]
         if name in self.template.get("Resources", {}):
@@ -122,6 +127,8 @@ class Resolver:
 
     def get_att(self, logical_id: str, attribute: str) -> Any:
         kind = self.template["Resources"][logical_id]["Type"]
+        if attribute in self.attributes.get(logical_id, {}):
+            return self.attributes[logical_id][attribute]
         if kind == "AWS::Serverless::Application" and attribute.startswith("Outputs."):
             child = self.children[logical_id]
             return child.resolve(child.template["Outputs"][attribute.removeprefix("Outputs.")]["Value"])

@@ -11,13 +11,12 @@ request never leaves the process (see ``management_response``), and a connection
 answers 410 ``GoneException`` as in AWS.
 
 One asyncio loop in its own thread serves every WebSocket API; handlers are never run on it (they
-run on the runtime's Lambda worker), so a handler can push to any socket while it runs.
+run on the functions' instances), so a handler can push to any socket while it runs.
 """
 
 import asyncio
 import base64
 import json
-import re
 import secrets
 import threading
 import uuid
@@ -27,6 +26,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from local.template import ACCOUNT_ID
+from local.websocket_routes import WebSocketApi, load_websocket_apis, select_route_key
+
+__all__ = ["WebSocketGateway", "load_websocket_apis", "select_route_key"]
 
 if TYPE_CHECKING:
     from local.runtime import LocalRuntime
@@ -34,22 +36,6 @@ if TYPE_CHECKING:
 MAX_POST_BYTES = 128 * 1024  # API Gateway's frame limit for PostToConnection
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 _RECENTLY_CLOSED = 1000
-
-
-@dataclass
-class WebSocketRoute:
-    route_key: str
-    function_id: str
-    two_way: bool
-
-
-@dataclass
-class WebSocketApi:
-    logical_id: str
-    stage: str
-    selection_expression: str
-    routes: dict[str, WebSocketRoute]
-    physical_id: str = ""
 
 
 @dataclass
@@ -81,90 +67,6 @@ def _new_connection_id() -> str:
 
 def _request_id() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(6)).decode() + "="
-
-
-def _function_of_integration(uri: str, function_ids: dict[str, str]) -> str:
-    found = re.search(r":function:([^:/]+)", uri)
-    if not found or found.group(1) not in function_ids:
-        raise ValueError(f"Integration URI {uri} does not name a function of this template")
-    return function_ids[found.group(1)]
-
-
-def load_websocket_apis(runtime: "LocalRuntime") -> dict[str, WebSocketApi]:
-    """Read the WEBSOCKET ``AWS::ApiGatewayV2::Api`` resources with their stages, routes and integrations.
-
-    Stages, routes and integrations name their API with ``!Ref``: they are matched within the
-    API's own stack, by the physical id the runtime gave it."""
-    apis: dict[str, WebSocketApi] = {}
-    by_physical_id: dict[tuple[int, str], WebSocketApi] = {}
-    for key, resource in runtime.resources("AWS::ApiGatewayV2::Api").items():
-        properties = resource.resolved()
-        if properties.get("ProtocolType") != "WEBSOCKET":
-            continue
-        physical_id = resource.stack.resolver.physical_ids[resource.logical_id]
-        stages = [
-            stage.resolved()
-            for stage in runtime.resources("AWS::ApiGatewayV2::Stage").values()
-            if stage.stack is resource.stack and stage.resolved()["ApiId"] == physical_id
-        ]
-        api = WebSocketApi(
-            logical_id=key,
-            stage=str(stages[0]["StageName"]) if stages else "$default",
-            selection_expression=properties.get("RouteSelectionExpression", "$request.body.action"),
-            routes={},
-            physical_id=physical_id,
-        )
-        apis[key] = by_physical_id[(id(resource.stack), physical_id)] = api
-    route_responses = {
-        (id(response.stack), response.resolved()["RouteId"])
-        for response in runtime.resources("AWS::ApiGatewayV2::RouteResponse").values()
-    }
-    integrations = runtime.resources("AWS::ApiGatewayV2::Integration")
-    for route in runtime.resources("AWS::ApiGatewayV2::Route").values():
-        properties = route.resolved()
-        api = by_physical_id.get((id(route.stack), properties["ApiId"]))
-        if api is None:
-            continue
-        if properties.get("AuthorizationType", "NONE") != "NONE":
-            raise NotImplementedError(f"{route.key}: route authorizers do not run locally; authorize in $connect")
-        target = properties.get("Target", "")
-        integration_id = target.split("/", 1)[1] if target.startswith("integrations/") else ""
-        integration_resource = next(
-            (
-                found
-                for found in integrations.values()
-                if found.stack is route.stack and found.logical_id == integration_id
-            ),
-            None,
-        )
-        if integration_resource is None:
-            raise ValueError(f"{route.key}: Target must be integrations/<an AWS::ApiGatewayV2::Integration>")
-        integration = integration_resource.resolved()
-        if integration.get("IntegrationType") != "AWS_PROXY":
-            raise NotImplementedError(f"{integration_id}: only AWS_PROXY (Lambda proxy) integrations run locally")
-        function_id = _function_of_integration(integration["IntegrationUri"], runtime.function_ids_by_name)
-        api.routes[properties["RouteKey"]] = WebSocketRoute(
-            route_key=properties["RouteKey"],
-            function_id=function_id,
-            two_way=bool(properties.get("RouteResponseSelectionExpression"))
-            or (id(route.stack), route.logical_id) in route_responses,
-        )
-    return apis
-
-
-def select_route_key(expression: str, body: str) -> str | None:
-    """Evaluate ``$request.body.<path>`` against a message, as API Gateway does (None: no key)."""
-    if not expression.startswith("$request.body."):
-        raise NotImplementedError(f"RouteSelectionExpression {expression} is not supported locally")
-    try:
-        value: Any = json.loads(body)
-    except ValueError:
-        return None
-    for part in expression.removeprefix("$request.body.").split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return value if isinstance(value, str) else json.dumps(value)
 
 
 class WebSocketGateway:

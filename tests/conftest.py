@@ -18,10 +18,13 @@ SAMPLE_TEMPLATE = Path(__file__).parent / "fixtures" / "runtime_template"
 @pytest.fixture(scope="session")
 def runtime():
     # The limiter is exercised by its own test; elsewhere it must not throttle a fast suite.
-    # Wait states and Retry intervals of state machines take no time in tests, and search sees
+    # Wait states and Retry intervals of state machines take no time in tests, the event sources'
+    # clock moves only when a test advances it, and search sees
     # every write at once (a warm instance otherwise refreshes its catalogue every few seconds).
     local = LocalRuntime(
-        parameter_overrides={"RateLimitPerMinute": "1000000", "CatalogueRefreshSeconds": "0"}, states_time_scale=0
+        parameter_overrides={"RateLimitPerMinute": "1000000", "CatalogueRefreshSeconds": "0"},
+        states_time_scale=0,
+        clock="manual",
     ).start()
     seed_operators(local)
     seed_local_secrets(local)
@@ -43,9 +46,10 @@ def jiga(jiga_client) -> JigaDriver:
 
 @pytest.fixture(scope="session")
 def sample_runtime():
-    """The local runtime on tests/fixtures/runtime_template (a saga and a WebSocket API), with its
-    sockets served on free ports. It shares moto with ``runtime`` when both run."""
-    local = LocalRuntime(root=SAMPLE_TEMPLATE, states_time_scale=0).start()
+    """The local runtime on tests/fixtures/runtime_template (a saga, a WebSocket API, an HTTP API and
+    one of each event source), with its APIs served on free ports. It shares moto and the manual
+    clock with ``runtime`` when both run: schedules and redeliveries happen on ``clock.advance``."""
+    local = LocalRuntime(root=SAMPLE_TEMPLATE, states_time_scale=0, clock="manual").start()
     server = LocalServer(local, ephemeral_ports=True)
     server.start()
     yield local
