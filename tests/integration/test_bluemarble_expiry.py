@@ -1,13 +1,16 @@
 """Listing expiry: each listing has a one-time EventBridge Scheduler schedule at its expiresAt that
 invokes the expiry function's alias, which returns the unsold items in one transaction.
 
-The schedule is read back from Scheduler (moto) and delivered the way Scheduler delivers it: its
-target invoked through the Lambda API with its input, ``<aws.scheduler.scheduled-time>`` filled in.
+The local runtime fires schedules on its clock, which the tests advance. Stray and repeated
+deliveries are made the way Scheduler delivers: the schedule's target invoked through the Lambda
+API with its input, ``<aws.scheduler.scheduled-time>`` filled in.
 """
 
 import json
 import math
 from datetime import UTC, datetime
+
+import pytest
 
 from shared import aws
 from tests.support.bluemarble import conservation_problems, ledger_balances
@@ -50,13 +53,22 @@ def test_at_its_time_an_unsold_listing_expires_and_its_items_come_back(bluemarbl
     schedule = schedule_of(listing["id"])
     # too early (a stray delivery): nothing happens
     assert fire(schedule, at="2000-01-01T00:00:00Z") == {"listingId": listing["id"], "expired": False}
-    # at its time: the 6 unsold units return, the listing reads EXPIRED, the seller is told
-    assert fire(schedule) == {"listingId": listing["id"], "expired": True}
+    # an hour on, still active; at its time (two hours), the schedule fires by itself
+    expires = datetime.fromisoformat(listing["expiresAt"].replace("Z", "+00:00")).timestamp()
+    runtime.clock.advance(max(expires - 3600 - runtime.clock.now(), 0))
+    runtime.drain()
+    assert bluemarble.listing(seller, listing["id"])["status"] == "ACTIVE"
+    runtime.clock.advance(expires + 1 - runtime.clock.now())
+    runtime.drain()
+    # the 6 unsold units return, the listing reads EXPIRED, the seller is told, the schedule is gone
     assert bluemarble.listing(seller, listing["id"])["status"] == "EXPIRED"
     assert bluemarble.inventory(seller)[("Aethermoor", item)] == 6
     assert bluemarble.buy(buyer, listing["id"], 1).status_code == 409
     events = bluemarble.client.get("/api/players/me/notifications", headers=seller.headers).json()["data"]
     assert any(event["type"] == "listing_expired" and event["data"]["returned"] == 6 for event in events)
+    assert any(fired["schedule"].endswith(f"bm-listing-{listing['id']}") for fired in runtime.schedules.fired)
+    with pytest.raises(aws.client("scheduler").exceptions.ResourceNotFoundException):
+        schedule_of(listing["id"])  # a one-time schedule deletes itself after it ran
     # a repeated delivery changes nothing; the seller may list the item again
     assert fire(schedule) == {"listingId": listing["id"], "expired": False}
     assert bluemarble.inventory(seller)[("Aethermoor", item)] == 6

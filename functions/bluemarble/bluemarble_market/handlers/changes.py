@@ -1,5 +1,7 @@
-"""The table's change consumer (DynamoDB stream, ``NEW_AND_OLD_IMAGES``, filtered to listings and
-purchases): analytics aggregates and the catalogue snapshot.
+"""The table's change consumer (DynamoDB stream, ``NEW_AND_OLD_IMAGES``): analytics aggregates and
+the catalogue snapshot. Only listings and purchases matter; other records are skipped here (an
+event-source ``FilterCriteria`` would save those invocations in AWS, but the local runtime refuses
+one, and a 5-second batching window keeps them few).
 
 * A purchase that became ``COMPLETED`` is counted once in the price and trend aggregates
   (``dal/analytics.py``: a marker per sale makes a re-delivered record harmless).
