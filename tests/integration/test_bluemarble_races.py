@@ -98,3 +98,30 @@ def test_a_purchase_that_loses_the_race_re_reads_and_never_oversells(bluemarble,
             assert bluemarble.listing(second, listing["id"])["status"] == "SOLD"
     assert competitor.fired
     assert not conservation_problems(ledger_balances(runtime))
+
+
+def test_eight_buyers_for_three_items_three_win_and_nobody_loses_coin(bluemarble, runtime):
+    item = bluemarble.define_item()
+    seller = bluemarble.funded(items=[(item, 3)])
+    buyers = [bluemarble.funded(coin="20.00") for _ in range(8)]
+    listing = bluemarble.list_item(seller, item, 3, "10.00")
+    start = threading.Barrier(len(buyers))
+    outcomes: dict[int, Any] = {}
+
+    def buy(number: int) -> None:
+        start.wait()
+        outcomes[number] = bluemarble.buy(buyers[number], listing["id"], 1)
+
+    threads = [threading.Thread(target=buy, args=(number,)) for number in range(len(buyers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [n for n, response in outcomes.items() if response.status_code == 201]
+    losers = [n for n, response in outcomes.items() if response.status_code != 201]
+    assert len(winners) == 3, [response.text for response in outcomes.values()]
+    assert {outcomes[n].json()["error"]["code"] for n in losers} == {"LISTING_UNAVAILABLE"}
+    assert all(bluemarble.balance(buyers[n]) == Decimal("20.00") for n in losers)
+    assert all(bluemarble.balance(buyers[n]) == Decimal("9.50") for n in winners)
+    assert bluemarble.listing(seller, listing["id"])["status"] == "SOLD"
+    assert not conservation_problems(ledger_balances(runtime))
