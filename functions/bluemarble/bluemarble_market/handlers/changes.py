@@ -16,6 +16,7 @@ instances read a few more changes meanwhile.
 """
 
 import time
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -35,20 +36,14 @@ def _image(raw: dict[str, Any] | None) -> dict[str, Any]:
     return from_item(raw or {}) or {}
 
 
-class _Batch:
-    listings_changed = False
-
-
 def record_change(record: DynamoDBRecord) -> None:
     images = record.raw_event.get("dynamodb", {})
     new, old = _image(images.get("NewImage")), _image(images.get("OldImage"))
     pk = str((new or old).get("pk", ""))
     if pk.startswith("PURCHASE#") and new.get("status") == "COMPLETED" and old.get("status") != "COMPLETED":
         dependencies.analytics().record_sale(new)
-    elif pk.startswith("LISTING#"):
-        _Batch.listings_changed = True
-        if not old and new:
-            dependencies.analytics().record_listing(new)
+    elif pk.startswith("LISTING#") and not old and new:
+        dependencies.analytics().record_listing(new)
 
 
 def refresh_snapshot(force: bool = False) -> bool:
@@ -58,10 +53,7 @@ def refresh_snapshot(force: bool = False) -> bool:
     moment = time.time()
     pointer = store.pointer()
     if pointer is not None and not force:
-        built = pointer["builtAt"]
-        from datetime import datetime
-
-        age = moment - datetime.fromisoformat(built.replace("Z", "+00:00")).timestamp()
+        age = moment - datetime.fromisoformat(pointer["builtAt"].replace("Z", "+00:00")).timestamp()
         if age < get_bluemarble_settings().snapshot_max_age_seconds:
             return False
     watermark, rows = snapshot_rows(store, moment)
@@ -70,11 +62,11 @@ def refresh_snapshot(force: bool = False) -> bool:
 
 @logger(API_NAME).inject_lambda_context(log_event=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    _Batch.listings_changed = False
     response = process_partial_response(
         event=event, record_handler=record_change, processor=_processor, context=context
     )
-    if _Batch.listings_changed:
+    keys = (record.get("dynamodb", {}).get("Keys", {}) for record in event.get("Records", []))
+    if any(str(key.get("pk", {}).get("S", "")).startswith("LISTING#") for key in keys):
         try:
             refresh_snapshot()
         except Exception:
