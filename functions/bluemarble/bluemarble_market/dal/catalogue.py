@@ -48,7 +48,7 @@ class CatalogueStore:
     def load_catalogue(self) -> list[dict[str, Any]]:
         return self.listings.load_catalogue()
 
-    def changed_since(self, instant: str) -> list[dict[str, Any]]:
+    def changed_since(self, instant: str) -> list[dict[str, Any]] | None:
         return self.listings.changed_since(instant)
 
     def write_snapshot(self, watermark: str, rows: list[list[Any]], replacing: dict[str, Any] | None) -> bool:

@@ -1,12 +1,19 @@
 """Listings: the item, its one-active-listing guard, favourites, views, and the catalogue change feed.
 
 Every write that changes what search shows (create, edit, a sale, cancel, expiry, a refund that
-restores items) moves ``updatedAt`` and the listing's ``gsi1sk`` (``<updatedAt>#<id>``) and bumps
-``version``; each is conditioned on the version it read, so two writers never both win. Views and
-favourites are counters that change neither: they do not churn search's copy (which shows them as
-of the listing's last change) and never conflict with a sale.
+restores items) moves ``updatedAt`` and bumps ``version``; each is conditioned on the version it
+read, so two writers never both win. Views and favourites are counters that change neither: they
+do not churn search's copy (which shows them as of the listing's last change) and never conflict
+with a sale.
+
+The change feed is ``gsi1``: ``CHANGES#<hour of updatedAt>`` / ``<updatedAt>#<id>``. A listing sits
+in the partition of the hour it last changed, so "what changed since T" reads only the partitions
+of the hours since T (usually one): its cost follows the changes, not the catalogue. Reading the
+whole catalogue is never needed once a snapshot exists (``dal/catalogue.py``); before the first
+one (a new deployment) it is a filtered Scan.
 """
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -17,7 +24,8 @@ from shared.dynamo import cancellation_codes, from_item, to_value
 from shared.errors import DomainError, utc_now_iso
 from shared.ledger import ExtraWrite
 
-CATALOGUE = "CATALOGUE"
+CHANGES = "CHANGES#"
+MAX_FEED_HOURS = 7 * 24  # a look further back than this reads the whole catalogue instead
 ACTIVE = "ACTIVE"
 DUPLICATE_MESSAGE = "Item already listed on marketplace"
 
@@ -29,7 +37,7 @@ def listing_pk(listing_id: str) -> str:
 def index_keys(listing: dict[str, Any]) -> dict[str, Any]:
     """The index attributes of a listing as it is about to be written."""
     return {
-        "gsi1pk": CATALOGUE,
+        "gsi1pk": f"{CHANGES}{listing['updatedAt'][:13]}",
         "gsi1sk": f"{listing['updatedAt']}#{listing['listingId']}",
         "gsi2pk": f"SELLER#{listing['sellerId']}",
         "gsi2sk": f"{listing['status']}#{listing['createdAt']}#{listing['listingId']}",
@@ -186,16 +194,37 @@ class ListingRepository:
     # -- the catalogue (search) -----------------------------------------------------------------------
 
     def load_catalogue(self) -> list[dict[str, Any]]:
-        """Every listing on the change feed, page by page: only when there is no snapshot yet."""
-        return list(self.table.query_all("gsi1pk = :c", {":c": {"S": CATALOGUE}}, index="gsi1"))
+        """Every active listing, by a filtered Scan: only before the first snapshot exists."""
+        request: dict[str, Any] = {
+            "TableName": self.table.name,
+            "FilterExpression": "sk = :listing AND #status = :active",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":listing": {"S": "LISTING"}, ":active": {"S": ACTIVE}},
+        }
+        found = []
+        while True:
+            response = self.table.client.scan(**request)
+            found += [from_item(raw) for raw in response.get("Items", [])]
+            if "LastEvaluatedKey" not in response:
+                return found
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
-    def changed_since(self, instant: str) -> list[dict[str, Any]]:
-        """Listings whose last change is after ``instant`` (usually none, or a handful)."""
-        return list(
-            self.table.query_all(
-                "gsi1pk = :c AND gsi1sk > :since", {":c": {"S": CATALOGUE}, ":since": {"S": instant}}, index="gsi1"
+    def changed_since(self, instant: str) -> list[dict[str, Any]] | None:
+        """Listings whose last change is after ``instant`` (usually none, or a handful), reading
+        the change feed's partition of each hour since; None when that is more than a week."""
+        first = datetime.fromisoformat(instant[:13] + ":00:00+00:00")
+        hours = int((datetime.now(UTC) - first).total_seconds() // 3600) + 1
+        if hours > MAX_FEED_HOURS:
+            return None
+        changed: list[dict[str, Any]] = []
+        for hour in range(max(hours, 1)):
+            partition = (first + timedelta(hours=hour)).strftime("%Y-%m-%dT%H")
+            changed += self.table.query_all(
+                "gsi1pk = :hour AND gsi1sk > :since",
+                {":hour": {"S": f"{CHANGES}{partition}"}, ":since": {"S": instant}},
+                index="gsi1",
             )
-        )
+        return changed
 
     def of_seller(self, seller_id: str, status: str) -> list[dict[str, Any]]:
         """A seller's listings in one status (ended listings are browsed per seller, not from search)."""

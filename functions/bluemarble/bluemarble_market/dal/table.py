@@ -9,7 +9,7 @@ Items (pk / sk):
   ITEMDEF#<itemId>        ITEM                    an item type: name, type (category), quality...
   SPACE#<player>          <island>                free units of inventory space on an island
   HOLDING#<player>        <island>#<itemId>       "this player has held this item here" (inventory view)
-  LISTING#<id>            LISTING                 a listing; gsi1 CATALOGUE/<updatedAt>#<id> (search's
+  LISTING#<id>            LISTING                 a listing; gsi1 CHANGES#<hour>/<updatedAt>#<id> (search's
                                                   change feed), gsi2 SELLER#<seller>/<status>#<createdAt>#<id>
   ACTIVE#<seller>         <itemId>#<island>       one active listing per item and island (DUPLICATE_LISTING)
   FAV#<listing>           <player>                a favourite; gsi2 FAVS#<player>/<createdAt>#<listing>

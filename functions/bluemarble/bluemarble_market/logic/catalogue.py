@@ -7,11 +7,12 @@
   so seeing a change twice is harmless.
 * Cold: an instance reads the newest **snapshot** (the active listings as compact rows, zlib
   compressed, in a few 350 KB items read with one BatchGetItem) and then only the changes since the
-  snapshot's watermark - no paging through the catalogue. The change consumer
+  snapshot's watermark (the change feed is partitioned by hour: one small Query per hour since) -
+  no paging through the catalogue. The change consumer
   (``handlers/changes.py``, on the table's stream) writes a new snapshot when listings changed and
   the last one is older than ``SNAPSHOT_MAX_AGE_SECONDS``: the previous snapshot plus the changes
   since it, so its cost follows the churn, not the catalogue's size. Only when no snapshot exists
-  yet (a new deployment) does a cold instance read the whole change feed.
+  yet (a new deployment) or it is more than a week old does an instance read the whole catalogue.
 * Every ``full_reload_seconds`` a warm instance starts again from the snapshot, which repairs
   anything a delta could still have missed.
 * Beyond one table: past ~100,000 active listings, or for free-text relevance, the same change feed
@@ -32,7 +33,7 @@ CHUNK_BYTES = 350 * 1024
 class CatalogueSource(Protocol):
     def load_snapshot(self) -> tuple[str, list[dict[str, Any]]] | None: ...
     def load_catalogue(self) -> list[dict[str, Any]]: ...
-    def changed_since(self, instant: str) -> list[dict[str, Any]]: ...
+    def changed_since(self, instant: str) -> list[dict[str, Any]] | None: ...  # None: too far back
 
 
 def iso_of(epoch_seconds: float) -> str:
@@ -81,8 +82,13 @@ class WarmCatalogue:
             self._index, self._looked_at = self._load(started)
             self._loaded_at = started
         elif started >= self._next_look:
-            self._index.upsert(self.source.changed_since(iso_of(self._looked_at - self.overlap_seconds)))
-            self._looked_at = started
+            changed = self.source.changed_since(iso_of(self._looked_at - self.overlap_seconds))
+            if changed is None:
+                self._index, self._looked_at = self._load(started)
+                self._loaded_at = started
+            else:
+                self._index.upsert(changed)
+                self._looked_at = started
         else:
             return self._index
         self._next_look = self.clock() + self.refresh_seconds
@@ -94,10 +100,14 @@ class WarmCatalogue:
             self.loaded_from = "catalogue"
             return CatalogueIndex(self.source.load_catalogue()), started
         watermark, listings = snapshot
+        since = datetime.fromisoformat(watermark.replace("Z", "+00:00")).timestamp() - self.overlap_seconds
+        changed = self.source.changed_since(iso_of(since))
+        if changed is None:  # the snapshot is more than a week old: the change consumer is stuck
+            self.loaded_from = "catalogue"
+            return CatalogueIndex(self.source.load_catalogue()), started
         self.loaded_from = "snapshot"
         index = CatalogueIndex(listings)
-        since = datetime.fromisoformat(watermark.replace("Z", "+00:00")).timestamp() - self.overlap_seconds
-        index.upsert(self.source.changed_since(iso_of(since)))
+        index.upsert(changed)
         return index, started
 
 
@@ -106,11 +116,14 @@ def snapshot_rows(source: CatalogueSource, now: float, overlap_seconds: float = 
     (or the whole change feed when there is none yet). Past listings are left out."""
     watermark = iso_of(now)
     previous = source.load_snapshot()
-    if previous is None:
+    changed = None
+    if previous is not None:
+        since = datetime.fromisoformat(previous[0].replace("Z", "+00:00")).timestamp() - overlap_seconds
+        changed = source.changed_since(iso_of(since))
+    if previous is None or changed is None:
         index = CatalogueIndex(source.load_catalogue())
     else:
         index = CatalogueIndex(previous[1])
-        since = datetime.fromisoformat(previous[0].replace("Z", "+00:00")).timestamp() - overlap_seconds
-        index.upsert(source.changed_since(iso_of(since)))
+        index.upsert(changed)
     rows = [row_of(entry) for entry in index.entries.values() if entry.status == ACTIVE and entry.ends_at > watermark]
     return watermark, rows
