@@ -199,5 +199,5 @@ def test_a_snapshot_older_than_the_change_feed_reaches_is_not_trusted():
     source = StaleFeed(snapshot=("2024-01-01T00:00:00.000Z", [listing(1)]), catalogue=[listing(2)])
     warm = WarmCatalogue(source, refresh_seconds=5, clock=lambda: 10.0)
     assert set(warm.current().entries) == {"l00002"} and warm.loaded_from == "catalogue"
-    watermark, rows = snapshot_rows(source, now=1_735_689_600.0)
+    _, rows = snapshot_rows(source, now=1_735_689_600.0)
     assert [row[0] for row in rows] == ["l00002"]
