@@ -8,6 +8,7 @@ written by one writer per shard; writes from different shards rarely meet (a con
 """
 
 import time
+from datetime import date, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -120,10 +121,16 @@ class AnalyticsRepository:
         return self._between(f"PRICES#{item_id}", first, last)
 
     def item_days(self, item_id: str, first: str, last: str) -> list[dict[str, Any]]:
-        return self._between(f"ITEMDAY#{item_id}", first, last)
+        """One item's day rows: the days are known keys, so one BatchGetItem (at most 100 days)."""
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+        days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+        return self.table.batch_get([(f"ITEMDAY#{item_id}", day) for day in days[-100:]])
 
     def trend_days(self, category: str, first: str, last: str) -> list[dict[str, Any]]:
-        return self._between(f"TRENDS#{category}", first, last)
+        """A category's day totals, by key as well (a 90-day timeframe is one BatchGetItem)."""
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+        days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+        return self.table.batch_get([(f"TRENDS#{category}", day) for day in days[-100:]])
 
     def trend_items(self, category: str, first: str, last: str) -> list[dict[str, Any]]:
         return self._between(f"TRENDITEMS#{category}", first, last)

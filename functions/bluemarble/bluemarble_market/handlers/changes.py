@@ -46,6 +46,15 @@ def record_change(record: DynamoDBRecord) -> None:
         dependencies.analytics().record_listing(new)
 
 
+def _listing_changed(raw: dict[str, Any]) -> bool:
+    """A change search shows (``updatedAt`` moved); a view or a favourite alone is not one."""
+    images = raw.get("dynamodb", {})
+    if not str(images.get("Keys", {}).get("pk", {}).get("S", "")).startswith("LISTING#"):
+        return False
+    before = images.get("OldImage", {}).get("updatedAt")
+    return before is None or before != images.get("NewImage", {}).get("updatedAt")
+
+
 def refresh_snapshot(force: bool = False) -> bool:
     """Write a new catalogue snapshot if the current one is too old (or ``force``); True if one
     was written."""
@@ -65,8 +74,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     response = process_partial_response(
         event=event, record_handler=record_change, processor=_processor, context=context
     )
-    keys = (record.get("dynamodb", {}).get("Keys", {}) for record in event.get("Records", []))
-    if any(str(key.get("pk", {}).get("S", "")).startswith("LISTING#") for key in keys):
+    if any(_listing_changed(record) for record in event.get("Records", [])):
         try:
             refresh_snapshot()
         except Exception:

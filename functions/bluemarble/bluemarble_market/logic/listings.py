@@ -31,7 +31,9 @@ Decisions the spec leaves open, named here:
   lists one's own). Search results show both as of the listing's last change; the detail is live.
 """
 
+import random
 import re
+import time
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -61,6 +63,12 @@ MIN_DURATION, MAX_DURATION = timedelta(hours=1), timedelta(days=30)
 EXPIRY_TOLERANCE = timedelta(minutes=1)  # a schedule never fires early; this only absorbs clock skew
 MAX_ATTEMPTS = 8
 _DURATION = re.compile(r"([1-9][0-9]{0,3})([hd])")
+
+
+def backoff(attempt: int) -> None:
+    """A short random pause before re-reading a listing another request changed under us (full
+    jitter: concurrent buyers of one listing spread out instead of colliding again)."""
+    time.sleep(random.uniform(0, min(0.2, 0.01 * 2**attempt)))  # noqa: S311 - jitter, not security
 
 
 def parse_duration(text: str) -> timedelta:
@@ -205,7 +213,9 @@ def update_listing(
             [{"field": "body", "message": "Must change pricePerUnit, quantity or both"}],
         )
     new_price = None if price is None else cents_of(price, "pricePerUnit")
-    for _attempt in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            backoff(attempt)
         now = market.clock()
         listing = _owned_active(market, seller, listing_id, "update")
         if effective_status(listing, now) != ACTIVE:
@@ -285,7 +295,9 @@ def _close(market: Market, listing: dict[str, Any], status: str, transaction_id:
 
 
 def cancel_listing(market: Market, seller: Player, listing_id: str) -> None:
-    for _attempt in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            backoff(attempt)
         listing = _owned_active(market, seller, listing_id, "delete")
         try:
             _close(market, listing, CANCELLED, f"cancel-{listing_id}", market.clock())
@@ -299,7 +311,9 @@ def cancel_listing(market: Market, seller: Player, listing_id: str) -> None:
 def expire_listing(market: Market, listing_id: str, at: datetime) -> bool:
     """Return an active listing's unsold items once its time has come; False when there is nothing
     to do (already sold, cancelled or expired, or not yet due)."""
-    for _attempt in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            backoff(attempt)
         listing = market.listings.get(listing_id)
         if listing is None or listing["status"] != ACTIVE:
             return False

@@ -50,7 +50,7 @@ from bluemarble_market.logic.errors import (
     listing_unavailable,
 )
 from bluemarble_market.logic.islands import route, transport_cost
-from bluemarble_market.logic.listings import ACTIVE, MAX_ATTEMPTS, SOLD, effective_status
+from bluemarble_market.logic.listings import ACTIVE, MAX_ATTEMPTS, SOLD, backoff, effective_status
 from bluemarble_market.logic.market import Market, Player, iso, parse_iso
 from bluemarble_market.logic.money import COIN, MARKETPLACE_FEE_BPS, as_number, fee
 from shared.errors import Conflict, DomainError, Forbidden, InsufficientFunds, ServiceUnavailable
@@ -115,7 +115,9 @@ def _sale_writes(market: Market, listing: dict[str, Any], quantity: int, now: da
 
 def purchase(market: Market, buyer: Player, listing_id: str, quantity: int) -> dict[str, Any]:
     purchase_id = str(uuid.uuid4())
-    for _attempt in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            backoff(attempt)
         now = market.clock()
         listing = market.listings.get(listing_id)
         if listing is None:
@@ -305,7 +307,9 @@ def deliver(market: Market, purchase_id: str) -> dict[str, Any]:
 def refund(market: Market, purchase_id: str, reason: str) -> dict[str, Any]:
     """Compensate a purchase that will not be delivered: the buyer's whole payment back, the items
     back on the listing (or to the seller), the buyer's reserved space freed."""
-    for _attempt in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            backoff(attempt)
         record = _pending(market, purchase_id)
         if record is None:
             done = market.purchases.get(purchase_id)
