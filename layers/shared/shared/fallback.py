@@ -31,12 +31,19 @@ class MethodNotAllowed(DomainError):
 
 
 def allowed_methods(routes: Iterable[APIRoute], path: str) -> list[str]:
+    """The methods of the resource at ``path``. As in OpenAPI, a path without parameters
+    (``/transactions/purchase``) is its own resource, not an instance of a templated sibling
+    (``/transactions/{transactionId}``), so its ``Allow`` matches what the document says of it."""
     scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
-    methods: set[str] = set()
+    matching = []
     for route in routes:
         match, _ = route.matches({**scope, "method": next(iter(route.methods))})
         if match in (Match.FULL, Match.PARTIAL):
-            methods |= set(route.methods)
+            matching.append(route)
+    concrete = [route for route in matching if "{" not in route.path_format]
+    methods: set[str] = set()
+    for route in concrete or matching:
+        methods |= set(route.methods)
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)

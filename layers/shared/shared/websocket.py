@@ -10,6 +10,10 @@ connection duration, so records of connections whose ``$disconnect`` never ran e
 Pushes go through one cached ``apigatewaymanagementapi`` client per endpoint (``aws.connections``).
 A connection that has gone (``GoneException``, HTTP 410) is not an error: its record is deleted
 and ``push`` returns False, so fan-out carries on, as AWS's own WebSocket samples do.
+``disconnect`` closes a socket from the server side (``DeleteConnection``: the client sees a
+normal close, 1000, and API Gateway runs ``$disconnect``); ``disconnect_channel`` closes them all
+once their conversation is over. A function that calls them needs
+``execute-api:ManageConnections`` on ``.../<stage>/DELETE/@connections/*`` as well as ``POST``.
 
 Template for the table (the local runtime creates it too)::
 
@@ -144,4 +148,23 @@ def broadcast(channel: str, message: Any) -> int:
     data = _encode(message)
     return sum(
         push(connection["endpointUrl"], connection["connectionId"], data) for connection in channel_connections(channel)
+    )
+
+
+def disconnect(endpoint_url: str, connection_id: str) -> bool:
+    """Close one socket from the server (a normal close for the client); False if it had gone."""
+    try:
+        aws.connections(endpoint_url).delete_connection(ConnectionId=connection_id)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "GoneException":
+            raise
+        delete_connection(connection_id)
+        return False
+    return True
+
+
+def disconnect_channel(channel: str) -> int:
+    """Close every socket of a channel (after its last message); returns how many were open."""
+    return sum(
+        disconnect(connection["endpointUrl"], connection["connectionId"]) for connection in channel_connections(channel)
     )
