@@ -4,6 +4,7 @@ scenario 5), the cap on requests in flight, and X-Request-ID."""
 import time
 import uuid
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
 
@@ -116,30 +117,49 @@ def test_exceeding_the_rate_limit_is_a_429_with_retry_information(bluemarble, ru
     guest = bluemarble.client.post("/api/auth/guest").json()["data"]["accessToken"]
     headers = {"Authorization": f"Bearer {guest}"}
     with spec_rate_limits(runtime):
-        allowed, refused = [], None
+        allowed, after_burst, refused = [], [], None
         for _ in range(80):
             response = bluemarble.client.get(LISTINGS, params={"limit": 1}, headers=headers)
             if response.status_code == 200:
                 allowed.append(response)
                 continue
             assert response.status_code == 429
-            if response.json()["error"]["retryAfter"] == 1:  # the burst (10 a second for guests)
-                time.sleep(1)
-                continue
+            error = response.json()["error"]
+            if error["retryAfter"] == 1 and "one second" in error["message"]:  # the burst: 10 a second
+                time.sleep(1)  # its reset timer: a second later the guest is served again
+                served = bluemarble.client.get(LISTINGS, params={"limit": 1}, headers=headers)
+                after_burst.append((served.status_code, len(allowed)))
+                if served.status_code == 200:
+                    allowed.append(served)
+                    continue
+                response = served
             refused = response
             break
     assert refused is not None, "the guest's 30 requests a minute were never refused"
-    # The minute's 30 were used (the last allowed one said so), and the 429 says when to come back
+    # after each burst refusal and its one-second wait the guest was served, unless the minute's 30 were gone
+    assert all(status == 200 or used == 30 for status, used in after_burst)
+    # The minute's 30 were used (the last allowed one said so) and the 429 says when to come back:
+    # at the end of the minute's window, which the headers and the body agree on.
     assert allowed[-1].headers["x-ratelimit-limit"] == "30"
     assert allowed[-1].headers["x-ratelimit-remaining"] == "0"
     error = refused.json()["error"]
     assert error["code"] == "RATE_LIMIT_EXCEEDED" and error["limit"] == 30
-    assert 1 <= error["retryAfter"] <= 60 and error["resetAt"].endswith("Z")
+    reset = int(refused.headers["x-ratelimit-reset"])
+    assert error["resetAt"] == datetime.fromtimestamp(reset, UTC).isoformat().replace("+00:00", "Z")
+    assert 1 <= error["retryAfter"] <= 60 and abs(reset - time.time() - error["retryAfter"]) <= 2
     assert refused.headers["retry-after"] == str(error["retryAfter"])
-    assert int(refused.headers["x-ratelimit-reset"]) - time.time() <= 60
-    # and once the window resets, the same guest is served again
-    time.sleep(error["retryAfter"])
-    assert bluemarble.client.get(LISTINGS, params={"limit": 1}, headers=headers).status_code == 200
+
+
+def test_a_new_minute_window_serves_a_caller_the_last_one_refused(runtime):
+    """The reset timer of the minute's limit: the next window's counter starts from zero."""
+    from shared.ratelimit import RateLimit, check_rate_limit
+
+    table, caller, limit = runtime.physical_id("RateLimitTable"), f"user:{uuid.uuid4().hex}", RateLimit(2)
+    start = (int(time.time()) // 60) * 60
+    decisions = [check_rate_limit(table, "bluemarble", caller, limit, now=start + n) for n in range(3)]
+    assert [d.allowed for d in decisions] == [True, True, False]
+    assert decisions[-1].retry_after == 58 and decisions[-1].reset_at == start + 60
+    assert check_rate_limit(table, "bluemarble", caller, limit, now=decisions[-1].reset_at).allowed
 
 
 @pytest.mark.parametrize(("user_type", "cap"), [("standard", 10), ("premium", 20)])
