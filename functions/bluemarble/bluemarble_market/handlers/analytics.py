@@ -39,6 +39,7 @@ def price_history(
         ("prices", itemId, first, last),
         get_bluemarble_settings().analytics_cache_seconds,
         lambda: dependencies.analytics().price_rows(itemId, first, last),
+        keep=bool,
     )
     statistics, points = analytics.price_statistics(rows, island)
     data = {
@@ -73,7 +74,12 @@ def trends(
             repository.trend_items(scope, earlier_first, earlier_last),
         )
 
-    data = _reads.get(("trends", scope, timeframe, today), 12 * get_bluemarble_settings().analytics_cache_seconds, load)
+    data = _reads.get(
+        ("trends", scope, timeframe, today),
+        12 * get_bluemarble_settings().analytics_cache_seconds,
+        load,
+        keep=lambda found: found["overview"]["totalTransactions"] > 0,
+    )
     if category and category.strip():
         data = {**data, "category": category.strip()}
     return {"success": True, "data": data}

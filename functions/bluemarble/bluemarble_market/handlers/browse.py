@@ -100,6 +100,7 @@ def get_listing(id: str, caller: Principal = Depends(require(READ))) -> Any:
         ("itemdays", listing["itemId"], last),
         seconds,
         lambda: dependencies.analytics().item_days(listing["itemId"], first, last),
+        keep=bool,
     )
     favourite = dependencies.listings().is_favourite(id, caller.user_id)
     detail = browse.listing_detail(

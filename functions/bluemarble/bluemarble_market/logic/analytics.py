@@ -18,7 +18,9 @@ Decisions the spec leaves open, named here:
   change of their average price against the previous timeframe of the same length (null when
   they had no sales then). ``category`` matches item types ignoring case and a plural ``s``.
 * Caches as the spec's performance section lists: price history 5 minutes, trends 1 hour, per
-  function instance (``AnalyticsCacheSeconds`` sets the first; trends keep 12 times it).
+  function instance (``AnalyticsCacheSeconds`` sets the first; trends keep 12 times it). An answer
+  without sales is not kept, so an item's first sale shows as soon as the stream has counted it
+  (within the consumer's 5-second batching window).
 """
 
 from datetime import date, datetime, timedelta
