@@ -53,7 +53,7 @@ from bluemarble_market.logic.islands import canonical_island
 from bluemarble_market.logic.market import Market, Player, iso, parse_iso
 from bluemarble_market.logic.money import COIN, LISTING_FEE_BPS, as_number, fee, to_cents
 from shared.errors import DomainError, InsufficientFunds, InvalidInput
-from shared.ledger import Posting
+from shared.ledger import LedgerConflict, Posting
 from shared.observability import logger
 
 ACTIVE, SOLD, EXPIRED, CANCELLED = "ACTIVE", "SOLD", "EXPIRED", "CANCELLED"
@@ -251,7 +251,7 @@ def update_listing(
                 )
             else:
                 market.listings.change(listing, changes)
-        except ListingChanged:
+        except (ListingChanged, LedgerConflict):
             continue
         except InsufficientFunds as error:
             if error.asset == COIN:
@@ -301,7 +301,7 @@ def cancel_listing(market: Market, seller: Player, listing_id: str) -> None:
         listing = _owned_active(market, seller, listing_id, "delete")
         try:
             _close(market, listing, CANCELLED, f"cancel-{listing_id}", market.clock())
-        except ListingChanged:
+        except (ListingChanged, LedgerConflict):
             continue
         _forget_schedule(market, listing_id)
         return
@@ -322,7 +322,7 @@ def expire_listing(market: Market, listing_id: str, at: datetime) -> bool:
             return False
         try:
             _close(market, listing, EXPIRED, f"expire-{listing_id}", market.clock())
-        except ListingChanged:
+        except (ListingChanged, LedgerConflict):
             continue
         return True
     raise ListingChanged()

@@ -31,7 +31,9 @@ Decisions the spec leaves open, named here:
   ``INSUFFICIENT_SPACE`` when the buyer's island inventory is full; 409 ``ROUTE_CLOSED`` when the
   sea route is closed. Two buyers racing for the last item: the listing's version and the lock
   account's balance decide, one transaction commits, the other re-reads and gets 409; its coin
-  never moved.
+  never moved. A purchase that keeps losing to other writers of the same listing or wallet backs
+  off (full jitter) and re-reads, up to 8 times; then 409 ``LISTING_BUSY`` (retry it, with the same
+  ``Idempotency-Key``).
 * Rating: only the buyer, of a ``COMPLETED`` purchase, once: 404 ``TRANSACTION_NOT_FOUND`` for a
   purchase the caller is not party to, 403 ``FORBIDDEN`` for the seller, 409
   ``TRANSACTION_NOT_COMPLETED`` while pending or after a refund, 409 ``ALREADY_RATED``, 400
@@ -54,7 +56,7 @@ from bluemarble_market.logic.listings import ACTIVE, MAX_ATTEMPTS, SOLD, backoff
 from bluemarble_market.logic.market import Market, Player, iso, parse_iso
 from bluemarble_market.logic.money import COIN, MARKETPLACE_FEE_BPS, as_number, fee
 from shared.errors import Conflict, DomainError, Forbidden, InsufficientFunds, ServiceUnavailable
-from shared.ledger import ExtraWrite, Posting
+from shared.ledger import ExtraWrite, LedgerConflict, Posting
 from shared.observability import logger
 
 PENDING, COMPLETED, FAILED, REFUNDED = "PENDING", "COMPLETED", "FAILED", "REFUNDED"
@@ -141,7 +143,7 @@ def purchase(market: Market, buyer: Player, listing_id: str, quantity: int) -> d
                 _complete_at_once(market, listing, record, now)
             else:
                 _ship(market, listing, record, now)
-        except ListingChanged:
+        except (ListingChanged, LedgerConflict):
             continue
         except InsufficientFunds as error:
             if error.asset == COIN:
@@ -341,7 +343,7 @@ def refund(market: Market, purchase_id: str, reason: str) -> dict[str, Any]:
                     *_refunded_notices(market, record, reason),
                 ],
             )
-        except ListingChanged:
+        except (ListingChanged, LedgerConflict):
             continue
         return purchase_view({**record, "status": REFUNDED, "refundedAt": iso(now), "failureReason": reason})
     raise ListingChanged()
