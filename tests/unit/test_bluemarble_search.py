@@ -7,7 +7,7 @@ import pytest
 
 from bluemarble_market.logic.catalogue import WarmCatalogue, decode_rows, encode_rows, iso_of, snapshot_rows
 from bluemarble_market.logic.search import CatalogueIndex, Query, row_of, search_listings
-from bluemarble_market.models.api import ListingPageResponse
+from bluemarble_market.models.listings import ListingPageResponse
 from shared.errors import InvalidInput
 
 NOW = "2025-01-01T00:00:00.000Z"

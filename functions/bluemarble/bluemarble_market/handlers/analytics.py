@@ -12,7 +12,7 @@ from bluemarble_market.identity import READ, bluemarble_app, require
 from bluemarble_market.logic import analytics
 from bluemarble_market.logic.errors import item_not_found
 from bluemarble_market.logic.islands import canonical_island
-from bluemarble_market.models.api import PriceHistoryResponse, TrendsResponse
+from bluemarble_market.models.analytics import PriceHistoryResponse, TrendsResponse
 from bluemarble_market.settings import get_bluemarble_settings
 from shared.app import lambda_handler
 from shared.auth import Principal

@@ -33,7 +33,7 @@ from bluemarble_market.identity import (
     refresh_sessions,
 )
 from bluemarble_market.logic.islands import DEFAULT_HOME_ISLAND, canonical_island
-from bluemarble_market.models.api import (
+from bluemarble_market.models.auth import (
     ClientCredentialsRequest,
     LoginRequest,
     RefreshRequest,

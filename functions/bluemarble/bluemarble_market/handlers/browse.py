@@ -22,7 +22,7 @@ from bluemarble_market.logic.listings import STATUSES, listing_view
 from bluemarble_market.logic.money import MAX_PRICE, to_cents
 from bluemarble_market.logic.search import SORTS
 from bluemarble_market.logic.search import Query as SearchQuery
-from bluemarble_market.models.api import FavoritesResponse, ListingDetailResponse, ListingPageResponse
+from bluemarble_market.models.listings import FavoritesResponse, ListingDetailResponse, ListingPageResponse
 from bluemarble_market.settings import get_bluemarble_settings
 from shared.app import lambda_handler
 from shared.auth import Principal

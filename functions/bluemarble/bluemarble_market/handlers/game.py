@@ -14,7 +14,7 @@ from bluemarble_market import dependencies
 from bluemarble_market.identity import GAME_GRANT, GAME_MANAGE, bluemarble_app, require
 from bluemarble_market.logic import players
 from bluemarble_market.logic.islands import canonical_island
-from bluemarble_market.models.api import (
+from bluemarble_market.models.game import (
     GrantRequest,
     GrantResponse,
     ItemDefinitionRequest,

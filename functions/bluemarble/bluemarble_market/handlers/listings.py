@@ -12,12 +12,12 @@ from bluemarble_market import dependencies
 from bluemarble_market.identity import CREATE, DELETE, READ, UPDATE, bluemarble_app, require_player
 from bluemarble_market.logic import listings
 from bluemarble_market.logic.market import Player
-from bluemarble_market.models.api import (
+from bluemarble_market.models.common import MessageResponse
+from bluemarble_market.models.listings import (
     CreateListingRequest,
     FavoriteResponse,
     ListingResponse,
     ListingUpdateResponse,
-    MessageResponse,
     UpdateListingRequest,
 )
 from shared.app import lambda_handler

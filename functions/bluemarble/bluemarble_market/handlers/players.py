@@ -10,7 +10,7 @@ from bluemarble_market.logic import players
 from bluemarble_market.logic.errors import player_not_found
 from bluemarble_market.logic.islands import DEFAULT_HOME_ISLAND
 from bluemarble_market.logic.market import Player
-from bluemarble_market.models.api import InventoryResponse, NotificationsResponse, ProfileResponse, WalletResponse
+from bluemarble_market.models.players import InventoryResponse, NotificationsResponse, ProfileResponse, WalletResponse
 from shared.app import lambda_handler
 
 router = APIRouter(prefix="/api/players/me")

@@ -11,7 +11,8 @@ from bluemarble_market.logic import reputation
 from bluemarble_market.logic.errors import player_not_found
 from bluemarble_market.logic.market import Player
 from bluemarble_market.logic.ratings import rate_seller
-from bluemarble_market.models.api import MessageResponse, RateRequest, ReputationResponse
+from bluemarble_market.models.common import MessageResponse
+from bluemarble_market.models.reputation import RateRequest, ReputationResponse
 from bluemarble_market.settings import get_bluemarble_settings
 from shared.app import lambda_handler
 from shared.auth import Principal

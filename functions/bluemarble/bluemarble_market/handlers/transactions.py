@@ -10,7 +10,7 @@ from bluemarble_market.identity import READ, TRANSACT, bluemarble_app, require, 
 from bluemarble_market.logic import history
 from bluemarble_market.logic.market import Player
 from bluemarble_market.logic.purchases import purchase
-from bluemarble_market.models.api import HistoryResponse, PurchaseRequest, PurchaseResponse
+from bluemarble_market.models.transactions import HistoryResponse, PurchaseRequest, PurchaseResponse
 from shared.app import lambda_handler
 from shared.auth import Principal
 from shared.idempotency import respond_idempotently
