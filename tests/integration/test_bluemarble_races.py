@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from shared import aws
 from shared.ledger import Ledger
+from tests.integration.test_ledger_races import CompetitorFirst
 from tests.support.bluemarble import conservation_problems, ledger_balances
 
 
@@ -47,24 +47,6 @@ def test_two_buyers_race_for_the_last_item_over_http(bluemarble, runtime):
     assert bluemarble.inventory(buyers[winner])[("Aethermoor", item)] == 1
     assert (("Aethermoor", item)) not in bluemarble.inventory(buyers[loser])
     assert not conservation_problems(ledger_balances(runtime))
-
-
-class CompetitorFirst:
-    """A DynamoDB client that lets ``competitor`` commit right before our first write."""
-
-    def __init__(self, competitor):
-        self.client = aws.dynamodb()
-        self.competitor = competitor
-        self.fired = False
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.client, name)
-
-    def transact_write_items(self, **request: Any) -> Any:
-        if not self.fired:
-            self.fired = True
-            self.competitor()
-        return self.client.transact_write_items(**request)
 
 
 @pytest.mark.parametrize("remaining", [1, 3])
