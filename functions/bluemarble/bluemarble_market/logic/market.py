@@ -4,12 +4,15 @@ Logic modules take a ``Market`` and never build clients themselves (``dependenci
 real ones; tests may pass others). ``Player`` is the caller as the token describes them.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from shared.ledger import ExtraWrite, Ledger
+if TYPE_CHECKING:  # the identity module imports Player; the ledger is only an annotation here
+    from shared.ledger import ExtraWrite, Ledger
 
 
 class ExpirySchedules(Protocol):
@@ -22,7 +25,7 @@ class Settlement(Protocol):
 
 
 # (player id, event type, data) -> the notification as a write that commits with the change it reports
-Notify = Callable[[str, str, dict[str, Any]], ExtraWrite]
+Notify = Callable[[str, str, dict[str, Any]], "ExtraWrite"]
 
 
 @dataclass(frozen=True)
