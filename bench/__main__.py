@@ -26,6 +26,9 @@ def main() -> None:
     parser.add_argument("--live", type=int, default=30, help="hires and live sessions measured")
     parser.add_argument("--listings", type=int, default=10_000, help="published listings for the search figures")
     parser.add_argument("--skip-search", action="store_true", help="leave out the 10,000-listing search run")
+    parser.add_argument("--loqua", type=int, default=100, help="learners for the Loqua figures (0: leave them out)")
+    parser.add_argument("--cosmic-games", type=int, default=10_000, help="simulated games per Cosmic AI tier")
+    parser.add_argument("--cosmic-matches", type=int, default=60, help="Cosmic matches played through the runtime")
     parser.add_argument(
         "--skip-bluemarble", action="store_true", help="leave out the BlueMarble run (bench/bluemarble.py)"
     )
@@ -50,30 +53,48 @@ def main() -> None:
 
 def _measure(options: argparse.Namespace) -> list[Table]:
     runtime = start_runtime()
+    from bench import cosmic
     from local.seed import seed_operators
+    from tests.support.cosmic import CosmicDriver
     from tests.support.jiga import JigaDriver
 
     calls = DynamoDBCalls()
     calls.install()
     clock = MotoClock().install()
     seed_operators(runtime)
+    runtime.reconfigure(CosmicRateLimitScale="100000")  # the limiter still writes; it never throttles
     tables = []
     try:
-        with runtime.client("JigaHttpApi") as client:
+        with runtime.client("JigaHttpApi") as client, runtime.client("CosmicHttpApi") as cosmic_client:
             driver = JigaDriver(client)
             if not options.skip_cold:
-                tables += cold_start_tables(measure_cold_starts(runtime, driver, options.runs))
+                more = cosmic.first_requests(CosmicDriver(cosmic_client))
+                tables += cold_start_tables(measure_cold_starts(runtime, driver, options.runs, more))
             if options.only_cold:
                 return tables
             warm = measure_warm(driver, calls, clock, options.requests)
             idempotent = measure_idempotent_calls(driver, calls, clock)
             live = measure_live(runtime, driver, calls, clock, options.live)
+            cosmic_warm = cosmic.measure_warm(cosmic_client, calls, clock, options.cosmic_matches)
+        if options.loqua:
+            from bench.loqua import measure_loqua
+
+            loqua = measure_loqua(runtime, calls, clock, options.loqua)
     finally:
         runtime.stop()
     tables += [
         warm_table(warm, options.requests),
         warm_table(live, options.live, title="Hire and live sessions"),
         dynamodb_table(warm + idempotent + live[:2]),
+    ]
+    if options.loqua:
+        tables += loqua
+    log(f"cosmic: {options.cosmic_games:,} simulated games per AI tier")
+    tables += [
+        cosmic.simulate_tiers(options.cosmic_games),
+        warm_table(cosmic_warm, options.cosmic_matches, title="Cosmic matches and reads (requests per match)"),
+        cosmic.targets_table(cosmic_warm),
+        dynamodb_table(cosmic_warm),
     ]
     if not options.skip_search:
         from bench import search

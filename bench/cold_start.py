@@ -147,9 +147,12 @@ class ColdStartReport:
         return self.results[1]
 
 
-def measure_cold_starts(runtime: Any, driver: JigaDriver, runs: int) -> ColdStartReport:
+def measure_cold_starts(
+    runtime: Any, driver: JigaDriver, runs: int, more_requests: dict[str, FirstRequest] | None = None
+) -> ColdStartReport:
+    """``more_requests``: representative first requests of other APIs' functions (``bench.cosmic``)."""
     fixture = _make_fixture(driver)
-    requests = first_requests(fixture)
+    requests = {**first_requests(fixture), **(more_requests or {})}
     http_functions = sorted({route.function_id for route in runtime.routes})
     cases = [
         Case("floor (FastAPI+Mangum+boto3)", FLOOR_HANDLER, FLOOR_API, FirstRequest("ping", "GET", "/ping")),
@@ -222,7 +225,27 @@ def _snapshot(runtime: Any) -> dict[str, Any]:
     for logical_id in runtime.resources("AWS::SecretsManager::Secret"):
         secret = aws.client("secretsmanager").get_secret_value(SecretId=runtime.physical_id(logical_id))
         secrets[secret["Name"]] = secret["SecretString"]
-    return {"items": items, "secrets": secrets}
+    return {"items": items, "secrets": secrets, "kms_keys": _kms_keys(runtime)}
+
+
+def _kms_keys(runtime: Any) -> dict[str, dict[str, str]]:
+    """Asymmetric KMS keys (RS256 token keys) with their private half, so a child verifies and
+    signs the parent's tokens: moto gives a key new material wherever it is created."""
+    from cryptography.hazmat.primitives import serialization
+    from moto.kms.models import kms_backends
+
+    from local.template import ACCOUNT_ID, REGION
+
+    keys = {}
+    backend = kms_backends[ACCOUNT_ID][REGION]
+    for logical_id in runtime.resources("AWS::KMS::Key"):
+        key = backend.keys[runtime.physical_id(logical_id)]
+        if key.key_spec.startswith("RSA_"):
+            pem = key.private_key.private_key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            keys[key.id] = {"pem": pem.decode(), "key_spec": key.key_spec, "key_usage": key.key_usage}
+    return keys
 
 
 def _secret_names(runtime: Any) -> dict[str, str]:

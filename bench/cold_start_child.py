@@ -99,6 +99,8 @@ def prepare_first_request(spec: dict) -> tuple[dict, object, object]:
             aws.dynamodb().put_item(TableName=table, Item=item)
     for name, value in snapshot["secrets"].items():
         aws.client("secretsmanager").put_secret_value(SecretId=name, SecretString=value)
+    for key_id, saved in snapshot.get("kms_keys", {}).items():
+        restore_kms_key(key_id, saved)
     # A fresh Lambda has no boto3 session yet: the first request loads the service models itself.
     aws.reset_clients()
     boto3.DEFAULT_SESSION = None
@@ -128,6 +130,22 @@ def prepare_first_request(spec: dict) -> tuple[dict, object, object]:
     )
     context = LambdaContext(spec["function_id"] or "FloorFunction", spec["memory"], spec["timeout"])
     return event, context, clock
+
+
+def restore_kms_key(key_id: str, saved: dict) -> None:
+    """The parent's asymmetric key, under its id and with its private half (see cold_start._kms_keys)."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from moto.kms.models import kms_backends
+
+    from local.template import ACCOUNT_ID, REGION
+    from shared import aws
+
+    created = aws.client("kms").create_key(KeySpec=saved["key_spec"], KeyUsage=saved["key_usage"])["KeyMetadata"]
+    backend = kms_backends[ACCOUNT_ID][REGION]
+    key = backend.keys.pop(created["KeyId"])
+    key.id, key.arn = key_id, created["Arn"].replace(created["KeyId"], key_id)
+    key.private_key.private_key = load_pem_private_key(saved["pem"].encode(), None)
+    backend.keys[key_id] = key
 
 
 if __name__ == "__main__":

@@ -1,13 +1,20 @@
 """Search benchmark: warm marketplace search over 10,000 published listings, through the local runtime.
 
 Seeds the listings straight through the DAL (agents, listings and their catalogue projections in
-batches: fast, no HTTP), makes one cold search (the instance loads the catalogue), warms up, then
-times ~200 searches with varied text, filters, sort orders and pages through
+batches: fast, no HTTP), makes the first search ever (no snapshot exists: the instance reads every
+page of the catalogue, indexes it and writes the snapshot), then changes 25 listings (hire outcomes,
+which append to the change log as every projection write does) and starts new instances: each
+new instance's first search reads the snapshot and the changes since it (``cold`` figures, median
+of 5 new instances). Then it warms up and times ~200 searches with varied text, filters, sort
+orders and pages through
 ``runtime.client("JigaHttpApi")`` (API Gateway event -> Mangum -> FastAPI, as in AWS), counting
 the DynamoDB requests each one makes with a botocore ``before-call.dynamodb`` handler.
 
-Goal: p95 <= 50 ms warm and <= 2 DynamoDB requests per warm search (the rate limiter's counter and
-at most one catalogue refresh). Figures depend on the machine; moto stands in for DynamoDB and is
+Goals: p95 <= 50 ms warm and <= 2 DynamoDB requests per warm search (the rate limiter's counter
+and at most one catalogue refresh); a new instance's first search <= 1 s, with a number of
+requests that does not grow with the catalogue (issue 11; the Python start of a new instance is
+measured by bench/cold_start.py, these cold figures are its catalogue's start). Figures depend on
+the machine; moto stands in for DynamoDB and is
 much slower than it for some calls: a Query sorts the whole table and sizes every item (so the
 cold load and a refresh take seconds here, tens of milliseconds in AWS), and the rate limiter's
 UpdateItem costs several milliseconds. The figures therefore split a warm search into the search
@@ -17,6 +24,7 @@ Run: ``python bench/search.py [--listings 10000] [--searches 200]``; ``run()`` r
 """
 
 import argparse
+import gc
 import random
 import statistics
 import sys
@@ -185,6 +193,34 @@ def search_queries(count: int, seed: int = 11) -> list[dict[str, Any]]:
     return queries
 
 
+def change_listings(table_name: str, count: int) -> int:
+    """Finish a hire on ``count`` listings (their projections and the change log move)."""
+    from jiga_store.dal.catalogue import CatalogueRepository
+
+    repository = CatalogueRepository(table_name)
+    for number in range(count):
+        repository.record_hire_outcome(f"lst_bench{number:06d}", 4, True)
+    return count
+
+
+def new_instance_first_search(runtime: Any, client: Any, calls: Any, query: dict[str, Any]) -> tuple:
+    """A new instance's first search: (ms, DynamoDB requests, their operations in order, CPU ms of
+    the whole process: moto's share included, other jobs on the machine excluded)."""
+    runtime.pools["JigaMarketplaceFunction"].retire()  # the next search starts a new instance
+    # A new Lambda instance is a new process: it does not pay for collecting the retired
+    # instance's index (a million objects), which here would otherwise land inside its request.
+    gc.collect()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    with calls.recording() as made:
+        response = client.get("/api/v1/marketplace/search", params=query)
+    elapsed = (time.perf_counter() - started) * 1000
+    cpu_ms = (time.process_time() - cpu_started) * 1000
+    assert response.status_code == 200, response.text
+    operations = [call.operation for call in made]
+    assert "Query" not in operations, operations  # it started from the snapshot, not a full load
+    return elapsed, len(made), operations, cpu_ms
+
+
 def _percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return round(ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))], 1)
@@ -232,10 +268,12 @@ def run(listings: int = 10_000, searches: int = 200, warmup: int = 50) -> dict[s
         with runtime.client("JigaHttpApi") as client:
             started = time.perf_counter()
             with calls.recording() as made:
-                cold = client.get("/api/v1/marketplace/search", params={"q": uuid.uuid4().hex})
-            cold_ms = (time.perf_counter() - started) * 1000
-            assert cold.status_code == 200, cold.text
-            cold_requests = len(made)
+                first = client.get("/api/v1/marketplace/search", params={"q": uuid.uuid4().hex})
+            first_ms = (time.perf_counter() - started) * 1000
+            assert first.status_code == 200, first.text
+            first_requests = len(made)
+            changed = change_listings(runtime.physical_id("JigaTable"), min(25, seeded))
+            cold = [new_instance_first_search(runtime, client, calls, query) for query in search_queries(5, seed=5)]
             for query in search_queries(warmup, seed=3):
                 client.get("/api/v1/marketplace/search", params=query)
 
@@ -263,11 +301,22 @@ def run(listings: int = 10_000, searches: int = 200, warmup: int = 50) -> dict[s
                         refreshes.append(round(latency, 1))
     finally:
         runtime.stop()
+    cold_ms = [ms for ms, _, _, _ in cold]
+    cold_cpu_ms = [cpu for _, _, _, cpu in cold]
     return {
         "listings": seeded,
         "seed_seconds": round(seed_seconds, 1),
-        "cold_search_ms": round(cold_ms, 1),
-        "cold_search_dynamodb_requests": cold_requests,
+        "first_search_ever_ms (no snapshot yet: reads every page, writes the snapshot)": round(first_ms, 1),
+        "first_search_ever_dynamodb_requests": first_requests,
+        "listings changed after the snapshot": changed,
+        "cold_search_p50_ms (a new instance's first search: snapshot + changes)": round(statistics.median(cold_ms), 1),
+        "cold_search_max_ms": round(max(cold_ms), 1),
+        "cold_search_each_ms": ", ".join(f"{ms:.0f}" for ms in cold_ms),
+        "cold_search_cpu_p50_ms (CPU time: what other jobs on the machine do not inflate)": round(
+            statistics.median(cold_cpu_ms), 1
+        ),
+        "cold_search_dynamodb_requests": max(requests for _, requests, _, _ in cold),
+        "cold_search_dynamodb_operations": " + ".join(cold[0][2]),
         "warm_searches": len(latencies),
         "warm_p50_ms": _percentile(latencies, 0.5),
         "warm_p95_ms": _percentile(latencies, 0.95),
@@ -295,8 +344,17 @@ def main() -> None:
     print("marketplace search")
     for name, value in figures.items():
         print(f"  {name:<{width}}  {value}")
-    goal_met = figures["warm_p95_ms"] <= 50 and figures["dynamodb_requests_per_warm_search_max"] <= 2
-    print(f"  goal (p95 <= 50 ms, <= 2 DynamoDB requests per warm search): {'met' if goal_met else 'NOT met'}")
+    for line in search_goals(figures):
+        print(f"  {line}")
+
+
+def search_goals(figures: dict[str, Any]) -> list[str]:
+    warm = figures["warm_p95_ms"] <= 50 and figures["dynamodb_requests_per_warm_search_max"] <= 2
+    cold = figures["cold_search_max_ms"] <= 1000
+    return [
+        f"goal: p95 <= 50 ms and <= 2 DynamoDB requests per warm search: {'met' if warm else 'NOT met'}",
+        f"goal: a new instance's first search <= 1 s (issue 11): {'met' if cold else 'NOT met'}",
+    ]
 
 
 if __name__ == "__main__":

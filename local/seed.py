@@ -1,10 +1,12 @@
-"""Local-only operator accounts and secrets, so a newcomer can grant DOFs and send signed
-webhooks without an AWS console.
+"""Local-only operator accounts, service accounts and secrets, so a newcomer can grant DOFs, act
+as a sample agent and send signed webhooks without an AWS console.
 
-In AWS, operators are promoted with ``python -m ops.grant_role`` against the deployed table, and
-put real secret values with ``aws secretsmanager put-secret-value`` after deploying.
+In AWS, operators are promoted with ``python -m ops.grant_role`` against the deployed table, mint
+service tokens with each API's ``ops`` command, and put real secret values with
+``aws secretsmanager put-secret-value`` after deploying.
 """
 
+import importlib
 import os
 
 from local.runtime import LocalRuntime
@@ -14,6 +16,8 @@ from shared.identity import UserDirectory
 LOCAL_OPERATORS = [
     # (API name, table logical id, operator email)
     ("jiga", "JigaTable", "admin@jiga.local"),
+    ("loqua", "LoquaTable", "admin@loqua.local"),
+    ("cosmic", "CosmicTable", "admin@cosmic.local"),
 ]
 
 
@@ -25,14 +29,43 @@ def seed_operators(runtime: LocalRuntime) -> list[str]:
             continue
         UserDirectory(runtime.physical_id(table_id)).create(email, password, f"{api_name} operator", ["admin"])
         lines.append(f"OPERATOR {api_name} {email} {password}")
-    return lines + seed_bluemarble(runtime)
+    return lines + seed_service_accounts(runtime)
+
+
+LOCAL_SERVICE_ACCOUNTS = [
+    # (function whose code and environment mint it, "module:callable" returning the lines to print)
+    ("LoquaAdminFunction", "loqua_agent.samples:seed_sample_agent"),  # AGENT <agent id> <agent JWT>
+    # GAME_SERVER bluemarble <client id> <secret>; the sample item types the README trades
+    ("BlueMarbleGameFunction", "bluemarble_market.samples:seed_local_game_server"),
+]
+
+
+def seed_service_accounts(runtime: LocalRuntime) -> list[str]:
+    """Sample service accounts an API ships for local use (e.g. an agent and its token)."""
+    lines = []
+    for function_id, target in LOCAL_SERVICE_ACCOUNTS:
+        if function_id not in runtime.functions:
+            continue
+        module_name, _, name = target.partition(":")
+        runtime.handler(function_id)  # puts the function's CodeUri on sys.path, as Lambda would
+        with runtime.function_environment(function_id):
+            lines.extend(getattr(importlib.import_module(module_name), name)())
+    return lines
 
 
 # Documented sample values (never used in AWS): events/jiga/shopify-*.json are signed with this one.
 SAMPLE_SHOPIFY_WEBHOOK_SECRET = "jiga-sample-shopify-webhook-secret"
+SAMPLE_STRIPE_WEBHOOK_SECRET = "whsec_jiga_sample_stripe_webhook_secret"
+# Loqua: the stage secret agents decrypt user tokens with (the spec's DEV_JWT_SECRET), and the
+# LiveKit API key and secret local webhooks are signed with (python -m ops.livekit_webhook).
+SAMPLE_LOQUA_USER_TOKEN_SECRET = "loqua-local-jwt-secret-0123456789"
+SAMPLE_LIVEKIT_API_SECRET = "devkey:loqua-local-livekit-api-secret-0123456789"
 LOCAL_SECRETS = [
     # (secret logical id, local value)
     ("ShopifyWebhookSecret", SAMPLE_SHOPIFY_WEBHOOK_SECRET),
+    ("StripeWebhookSecret", SAMPLE_STRIPE_WEBHOOK_SECRET),
+    ("LoquaUserTokenSecret", SAMPLE_LOQUA_USER_TOKEN_SECRET),
+    ("LiveKitApiSecret", SAMPLE_LIVEKIT_API_SECRET),
 ]
 
 
@@ -47,54 +80,3 @@ def seed_local_secrets(runtime: LocalRuntime) -> list[str]:
         client.put_secret_value(SecretId=arn, SecretString=value)
         lines.append(f"SECRET {logical_id} {value}")
     return lines
-
-
-# BlueMarble: a local game server (service account) and the sample item types the README trades.
-BLUEMARBLE_GAME_SERVER = ("local-game-server", "local-game-server-secret")
-BLUEMARBLE_SAMPLE_ITEMS = [
-    {
-        "itemId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-        "name": "Iron Ore",
-        "type": "Resource",
-        "description": "High-quality iron ore extracted from mountain deposits",
-        "quality": "Excellent",
-        "attributes": {"purity": 95, "weight": 1.0},
-    },
-    {
-        "itemId": "b3a1f6d2-54c8-4e1a-9f0b-2d7c8e9a1b23",
-        "name": "Timber",
-        "type": "Resource",
-        "description": "Seasoned oak planks",
-        "quality": "Good",
-        "attributes": {"weight": 2.5},
-    },
-    {
-        "itemId": "e4d2c1b0-7a6f-4e3d-8c9b-0a1f2e3d4c5b",
-        "name": "Steel Pickaxe",
-        "type": "Tool",
-        "description": "Forged steel pickaxe for deep mining",
-        "quality": "Fine",
-        "attributes": {"durability": 500, "weight": 3.0},
-    },
-]
-
-
-def seed_bluemarble(runtime: LocalRuntime) -> list[str]:
-    """The local game server's credentials and the sample item types (no-op without BlueMarble)."""
-    if "BlueMarbleTable" not in runtime.resources("AWS::DynamoDB::Table"):
-        return []
-    import sys
-
-    code = str(runtime.root / "functions" / "bluemarble")
-    if code not in sys.path:
-        sys.path.insert(0, code)
-    from bluemarble_market.dal.players import ItemCatalogue, ServiceAccounts
-    from shared import passwords
-
-    table = runtime.physical_id("BlueMarbleTable")
-    client_id, secret = BLUEMARBLE_GAME_SERVER
-    ServiceAccounts(table).create(client_id, "local game server", passwords.hash_password(secret))
-    catalogue = ItemCatalogue(table)
-    for item in BLUEMARBLE_SAMPLE_ITEMS:
-        catalogue.put(dict(item))
-    return [f"GAME_SERVER bluemarble {client_id} {secret}"]

@@ -9,7 +9,9 @@ from local.runtime import LocalRuntime
 from local.seed import seed_local_secrets, seed_operators
 from local.server import LocalServer
 from tests.support.bluemarble import BlueMarbleDriver
+from tests.support.cosmic import CosmicDriver
 from tests.support.jiga import JigaDriver
+from tests.support.loqua import LOQUA_RATE_LIMIT_GROUPS, LoquaDriver
 from tests.support.shopify import ShopifyDriver
 
 SAMPLE_TEMPLATE = Path(__file__).parent / "fixtures" / "runtime_template"
@@ -77,6 +79,64 @@ def shopify_secret(runtime) -> str:
 def shopify(jiga_client, shopify_secret) -> ShopifyDriver:
     """Signed Shopify webhook deliveries to the JIGA API."""
     return ShopifyDriver(jiga_client, shopify_secret)
+
+
+# -- Loqua -------------------------------------------------------------------------------------
+# The spec's per-agent limits (10 sessions a minute...) would throttle a fast suite; the limiter's
+# own test restores them. LoquaRateLimits is Loqua's parameter alone.
+
+
+@pytest.fixture(scope="session")
+def loqua_client(runtime):
+    runtime.reconfigure(LoquaRateLimits=LOQUA_RATE_LIMIT_GROUPS)
+    with runtime.client("LoquaHttpApi") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def loqua_secrets(runtime) -> dict[str, str]:
+    """The values the runtime holds for Loqua's stage secrets (local/seed.py), read back."""
+    from shared import aws
+
+    client = aws.client("secretsmanager")
+    return {
+        name: client.get_secret_value(SecretId=runtime.arn(name))["SecretString"]
+        for name in ("LoquaUserTokenSecret", "LiveKitApiSecret", "LoquaTokenSigningSecret", "LoquaAgentTokenSecret")
+    }
+
+
+@pytest.fixture(scope="session")
+def loqua(runtime, loqua_client, loqua_secrets) -> LoquaDriver:
+    """Given/When/Then helpers for the Loqua API (learners, rooms, agents, user tokens...)."""
+    return LoquaDriver(loqua_client, runtime, loqua_secrets["LoquaUserTokenSecret"], loqua_secrets["LiveKitApiSecret"])
+
+
+# -- Cosmic ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def cosmic_client(runtime):
+    """The Cosmic API through the template's routing. Its per-category rate limits (10 auth
+    requests a minute...) are raised for the suite; the limiter's own test lowers them again."""
+    runtime.reconfigure(CosmicRateLimitScale="100000")
+    with runtime.client("CosmicHttpApi") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def cosmic(cosmic_client) -> CosmicDriver:
+    """Given/When/Then helpers for the Cosmic API (register, grant, play a match...)."""
+    return CosmicDriver(cosmic_client)
+
+
+@pytest.fixture(scope="session")
+def cosmic_sockets(runtime):
+    """The Cosmic realtime WebSocket API served on a free port; returns its URL (with the stage)."""
+    runtime.websockets.start(ephemeral_ports=True)
+    return runtime.websockets.url("CosmicWebSocketApi") + "/dev"
+
+
+# -- BlueMarble ----------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")

@@ -36,27 +36,35 @@ def test_refresh_tokens_are_not_access_tokens(jiga):
     )
 
 
-def test_another_user_cannot_read_configure_or_publish_someones_agent(jiga):
+def test_another_users_unpublished_agent_does_not_exist_for_them_on_any_route(jiga):
+    # Given someone's agent that is not published yet
     owner = jiga.user_with_dofs(10_000)
     stranger = jiga.user_with_dofs(10_000)
     agent = jiga.create_agent(owner)
     url = f"/api/v1/agents/{agent['id']}"
-    # unpublished agents do not exist for strangers
-    assert jiga.client.get(url, headers=stranger.headers).status_code == 404
-    config = jiga.client.put(
-        f"{url}/config", json={"configuration": {"high_speed_vision": True}}, headers=stranger.headers
-    )
-    assert config.status_code == 403
-    assert config.json()["error"]["code"] == "NOT_AGENT_OWNER"
-    publish = jiga.client.post(f"{url}/publish", json=listing_payload(), headers=stranger.headers)
-    assert publish.status_code == 403
-    assert publish.json()["error"]["code"] == "NOT_AGENT_OWNER"
-    # once published, strangers see the public view only
+    attempts = {
+        "read": ("GET", url, None),
+        "configure": ("PUT", f"{url}/config", {"configuration": {"high_speed_vision": True}}),
+        "publish": ("POST", f"{url}/publish", listing_payload()),
+        "run as owner": ("POST", "/api/v1/sessions", {"agentId": agent["id"], "type": "owned"}),
+    }
+    # When a stranger tries anything on it, then every route answers as for an id that does not
+    # exist: nothing tells them the agent is real
+    for what, (method, path, body) in attempts.items():
+        response = jiga.client.request(method, path, json=body, headers=stranger.headers)
+        assert response.status_code == 404, what
+        assert response.json()["error"]["code"] == "AGENT_NOT_FOUND", what
+    # Once published (anyone can see it), changing it is 403 NOT_AGENT_OWNER and reading it the public view
     jiga.publish(owner, agent["id"])
+    for what in ("configure", "publish", "run as owner"):
+        method, path, body = attempts[what]
+        response = jiga.client.request(method, path, json=body, headers=stranger.headers)
+        assert response.status_code == 403, what
+        assert response.json()["error"]["code"] == "NOT_AGENT_OWNER", what
     public = jiga.client.get(url, headers=stranger.headers).json()
     assert "target_fps" not in public["configuration"]
     assert public["configuration"]["provider"] == "gemini"
-    # and the owner's wallet is theirs alone
+    # and the stranger was charged nothing, the owner's wallet is theirs alone
     assert jiga.balance(stranger) == 10_000
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosedOK, InvalidStatus
 from websockets.sync.client import connect
 
 from shared.ledger import Ledger, system_account
@@ -110,6 +110,10 @@ def test_spec_scenario_hire_live_session_end_and_settle_into_four_wallets(runtim
         second_update, _ = receive(socket, "dof_update")
         socket.send(json.dumps({"type": "end_session", "data": {}, "timestamp": "2024-01-15T10:31:00Z"}))
         ended, _ = receive(socket, "session_ended")
+        # and the server closes the socket normally once the session has ended
+        with pytest.raises(ConnectionClosedOK):
+            socket.recv(timeout=10)
+        assert socket.close_code == 1000
 
     # Then the agent answered in character and metered DOFs at the listing's rate
     assert answer["data"]["text"] and answer["data"]["emotion"] == "encouraging"
@@ -175,7 +179,9 @@ def test_hire_errors_follow_the_spec(jiga):
         == 404
     )
     assert jiga.client.post(url, json={"dofAllocation": 0}, headers=poor.headers).status_code == 400
-    assert jiga.client.post(url, json={"dofAllocation": 10}, headers=poor.headers).status_code == 400  # < 5 minutes
+    short = jiga.client.post(url, json={"dofAllocation": 10}, headers=poor.headers)  # < 5 minutes of this listing
+    assert short.status_code == 422
+    assert short.json()["error"]["code"] == "INVALID_ALLOCATION"
     assert (
         jiga.client.post(url, json={"dofAllocation": 1_000, "startTime": "yesterday"}, headers=poor.headers).status_code
         == 400
@@ -283,6 +289,8 @@ def test_running_out_of_dofs_ends_and_settles_the_session(runtime, jiga, jiga_so
             message, _seen = receive(socket, "dof_update")
             if message["data"]["remaining"] == 0:
                 ended, _ = receive(socket, "session_ended")
+                with pytest.raises(ConnectionClosedOK):
+                    socket.recv(timeout=10)
                 break
     assert ended is not None and ended["data"]["reason"] == "dofs_exhausted"
     assert runtime.wait_for_execution(execution_arn(runtime, hire["sessionId"]))["status"] == "SUCCEEDED"

@@ -127,3 +127,20 @@ def test_a_burst_limit_refuses_within_one_second_and_categories_count_apart(runt
     refused = check_rate_limit(table, "test", "user:u1", reads, now=moment)
     assert not refused.allowed
     assert refused.retry_after == refused.reset_at - int(moment)
+
+
+def test_a_token_of_one_api_is_refused_by_another_api_signed_with_another_key(jiga, loqua):
+    # Given a JIGA user and a Loqua learner, each holding a token of their own API
+    jiga_user = jiga.register()
+    learner = loqua.register()
+    # When each presents it to the other API's stack
+    at_loqua = loqua.client.get("/api/v1/learner/preferences", headers=jiga_user.headers)
+    at_jiga = jiga.client.get("/api/v1/wallet", headers=learner.headers)
+    # Then both are refused as unauthenticated, each in its own API's envelope
+    assert at_loqua.status_code == 401
+    assert "error" in at_loqua.json() and "timestamp" in at_loqua.json()
+    assert at_jiga.status_code == 401
+    assert at_jiga.json()["error"]["code"] == "UNAUTHORIZED"
+    # And each token still works where it belongs
+    assert jiga.client.get("/api/v1/wallet", headers=jiga_user.headers).status_code == 200
+    assert loqua.client.get("/api/v1/learner/preferences", headers=learner.headers).status_code in (200, 404)

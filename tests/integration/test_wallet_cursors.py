@@ -15,9 +15,10 @@ def test_another_users_history_cursor_is_refused_and_reveals_nothing(jiga):
     assert their_cursor
     # When I page my wallet with their cursor
     response = jiga.client.get("/api/v1/wallet", params={"limit": 1, "cursor": their_cursor}, headers=me.headers)
-    # Then it is a 400 in the JIGA envelope, with none of their entries
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == "INVALID_INPUT"
+    # Then it is refused in the JIGA envelope (a well-formed cursor, not one my wallet issued),
+    # with none of their entries
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "INVALID_CURSOR"
     assert "history" not in response.json()
 
 
@@ -40,7 +41,13 @@ def test_my_own_cursor_pages_through_my_whole_history_once(jiga):
 def test_a_forged_cursor_is_400_not_500(jiga):
     me = jiga.user_with_dofs(100)
     forged = base64.urlsafe_b64encode(json.dumps({"pk": {"S": f"ACCOUNT#user:{me.user_id}:DOF"}}).encode()).decode()
-    for cursor in (forged, "%%%", base64.urlsafe_b64encode(b"[]").decode()):
+    # not base64url at all: 400; base64url that is no cursor of mine: 422
+    for cursor, status in (
+        (forged, 400),
+        ("%%%", 400),
+        (forged.rstrip("="), 422),
+        (base64.urlsafe_b64encode(b"[]").decode().rstrip("="), 422),
+    ):
         response = jiga.client.get("/api/v1/wallet", params={"cursor": cursor}, headers=me.headers)
-        assert response.status_code == 400, cursor
-        assert response.json()["error"]["code"] == "INVALID_INPUT"
+        assert response.status_code == status, cursor
+        assert response.json()["error"]["code"] == ("INVALID_INPUT" if status == 400 else "INVALID_CURSOR")

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from jiga_store.logic import agents as rules
-from jiga_store.models.api import AgentConfiguration, CreateAgentRequest, Listing
+from jiga_store.models.api import AgentConfiguration, CreateAgentRequest, Listing, Pricing
 from shared.errors import Forbidden, Unprocessable
 from shared.ledger import Posting, system_account, user_account
 from tests.support.jiga import agent_payload
@@ -37,14 +37,16 @@ def create_request(**overrides: Any) -> CreateAgentRequest:
 
 
 def listing(hourly: int, daily: int, weekly: int) -> Listing:
-    return Listing.model_validate(
+    """A listing with these prices, even ones the request model refuses (the rules must hold alone)."""
+    valid = Listing.model_validate(
         {
             "title": "Coach",
             "description": "Coaching",
             "category": ["Gaming"],
-            "pricing": {"hourly": hourly, "daily": daily, "weekly": weekly},
+            "pricing": {"hourly": 1, "daily": 1, "weekly": 1},
         }
     )
+    return valid.model_copy(update={"pricing": Pricing.model_construct(hourly=hourly, daily=daily, weekly=weekly)})
 
 
 def stored_agent(**overrides: Any) -> dict[str, Any]:

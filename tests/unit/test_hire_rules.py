@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jiga_store.logic import hire
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, Unprocessable
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -38,8 +38,8 @@ def test_contract_terms_estimate_hours_and_expiry():
 
 
 @pytest.mark.parametrize("allocation", [1, 83 * 5 - 1, 5_000 * 72 + 1])
-def test_allocations_outside_five_minutes_to_72_hours_are_invalid(allocation):
-    with pytest.raises(InvalidInput):
+def test_allocations_outside_five_minutes_to_72_hours_are_unprocessable(allocation):
+    with pytest.raises(Unprocessable):
         hire.contract_terms(hourly_price=5_000, allocation=allocation, start=NOW)
 
 
@@ -47,9 +47,13 @@ def test_start_time_defaults_to_now_and_must_be_within_a_week():
     assert hire.parse_start_time(None, NOW) == NOW
     assert hire.parse_start_time("2026-11-23T12:00:00Z", NOW) == NOW + timedelta(days=1)
     assert hire.parse_start_time("2026-11-22T11:58:00Z", NOW) == NOW  # a little clock skew is now
-    for bad in ("tomorrow", "2026-11-22T12:00:00", "2026-12-01T12:00:00Z", "2026-11-22T11:00:00Z"):
+    assert hire.parse_start_time("2026-11-23t12:00:00.123456789z", NOW).hour == 12  # any RFC 3339
+    for bad in ("tomorrow", "2026-11-22T12:00:00"):  # not a time with a zone: the shape is wrong
         with pytest.raises(InvalidInput):
             hire.parse_start_time(bad, NOW)
+    for too_far in ("2026-12-01T12:00:00Z", "2026-11-22T11:00:00Z"):  # a fine time, outside the window
+        with pytest.raises(Unprocessable):
+            hire.parse_start_time(too_far, NOW)
 
 
 def test_activity_is_billed_between_ten_seconds_and_one_minute():

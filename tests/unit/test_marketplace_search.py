@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from jiga_store.logic.catalogue import WarmCatalogue
 from jiga_store.logic.marketplace import (
     CatalogueIndex,
-    WarmCatalogue,
     badges_for,
     entry_from_projection,
     price_bucket,
@@ -74,11 +74,13 @@ def test_parameters_default_to_page_1_limit_20_relevance():
         {"minRating": 6},
         {"minRating": 0.5},
         {"sortBy": "newest"},
-        {"minPrice": 500, "maxPrice": 100},
         {"minPrice": -1},
         {"rank": ["Diamond"]},
         {"type": ["Coach"]},
         {"hasVoiceChat": "perhaps"},
+        {"hasVoiceChat": "1"},
+        {"game": [""]},
+        {"game": ["a"] * 41},
         {"q": "x" * 201},
     ],
 )

@@ -5,13 +5,18 @@ from functools import lru_cache
 from jiga_store.dal.agents import AgentRepository
 from jiga_store.dal.catalogue import CatalogueRepository
 from jiga_store.dal.purchases import PurchaseRepository
+from jiga_store.dal.reviews import ReviewRepository
 from jiga_store.dal.sessions import SessionRepository
 from jiga_store.dal.shopify import ShopifyRepository
+from jiga_store.dal.stripe import StripeRepository
 from jiga_store.dal.workflows import SessionLifecycle
 from jiga_store.identity import token_policy
-from jiga_store.logic.marketplace import WarmCatalogue
+from jiga_store.logic.balances import dof_update_writes
+from jiga_store.logic.catalogue import WarmCatalogue
+from jiga_store.logic.reviews import Reviews
 from jiga_store.logic.sessions import SessionServices
 from jiga_store.logic.shopify import Shopify
+from jiga_store.logic.stripe import Stripe
 from jiga_store.providers.checkout import CheckoutProvider, checkout_provider
 from jiga_store.settings import API_NAME, get_jiga_settings
 from shared import aws, websocket
@@ -23,7 +28,8 @@ from shared.ledger import Ledger
 
 @lru_cache(maxsize=1)
 def ledger() -> Ledger:
-    return Ledger(get_jiga_settings().ledger_table, API_NAME)
+    """JIGA's ledger: every change of a user's DOFs commits its ``dof_update`` event with it."""
+    return Ledger(get_jiga_settings().ledger_table, API_NAME, companion_writes=dof_update_writes(events()))
 
 
 @lru_cache(maxsize=1)
@@ -52,8 +58,23 @@ def session_services() -> SessionServices:
         events=events(),
         websocket_url=settings.websocket_url,
         notify=websocket.broadcast,
+        hang_up=websocket.disconnect_channel,
         record_hire_outcome=catalogue_repository().record_hire_outcome,
         tokens=token_policy(),
+    )
+
+
+@lru_cache(maxsize=1)
+def review_store() -> ReviewRepository:
+    return ReviewRepository(get_jiga_settings().jiga_table)
+
+
+@lru_cache(maxsize=1)
+def reviews() -> Reviews:
+    return Reviews(
+        sessions=SessionRepository(get_jiga_settings().jiga_table),
+        store=review_store(),
+        notify_owner=events().append,
     )
 
 
@@ -65,7 +86,8 @@ def catalogue_repository() -> CatalogueRepository:
 @lru_cache(maxsize=1)
 def catalogue() -> WarmCatalogue:
     """The instance's warm copy of the marketplace catalogue (kept between invocations)."""
-    return WarmCatalogue(catalogue_repository(), get_jiga_settings().catalogue_refresh_seconds)
+    repository = catalogue_repository()
+    return WarmCatalogue(repository, get_jiga_settings().catalogue_refresh_seconds, snapshots=repository)
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +105,11 @@ def shopify() -> Shopify:
         ledger=ledger(),
         variant_ids=settings.variant_ids,
     )
+
+
+@lru_cache(maxsize=1)
+def stripe() -> Stripe:
+    return Stripe(store=StripeRepository(get_jiga_settings().jiga_table), purchases=purchases(), ledger=ledger())
 
 
 @lru_cache(maxsize=2)
@@ -104,3 +131,11 @@ def shopify_webhook_secret() -> str:
     if not settings.shopify_webhook_secret_arn:
         raise ServiceUnavailable("Shopify webhook secret is not configured")
     return aws.secret(settings.shopify_webhook_secret_arn, max_age=settings.secrets_cache_seconds)
+
+
+def stripe_webhook_secret() -> str:
+    """The Stripe endpoint's signing secret (``whsec_...``), from Secrets Manager through Powertools' cache."""
+    settings = get_jiga_settings()
+    if not settings.stripe_webhook_secret_arn:
+        raise ServiceUnavailable("Stripe webhook secret is not configured")
+    return aws.secret(settings.stripe_webhook_secret_arn, max_age=settings.secrets_cache_seconds)

@@ -26,6 +26,7 @@ class JigaSettings(PlatformSettings):
     shopify_variant_ids: str = Field(default="", alias="JIGA_SHOPIFY_VARIANT_IDS")  # "bronze=123,silver=456"
     shopify_webhook_secret_arn: str = Field(default="", alias="SHOPIFY_WEBHOOK_SECRET_ARN")
     stripe_secret_arn: str = Field(default="", alias="JIGA_STRIPE_SECRET_ARN")
+    stripe_webhook_secret_arn: str = Field(default="", alias="STRIPE_WEBHOOK_SECRET_ARN")
     offline_checkout_base_url: str = Field(
         default="https://offline-checkout.jigastore.invalid", alias="JIGA_OFFLINE_CHECKOUT_BASE_URL"
     )

@@ -16,9 +16,11 @@ from jiga_store.dal.catalogue import (
     CATALOGUE_SK,
     STAT_FIELDS,
     catalogue_item,
+    change_marker,
     listing_key,
     projection_write,
     set_expression,
+    transact_catalogue_write,
 )
 from shared import aws
 from shared.dynamo import cancellation_codes, from_item, to_item, to_value
@@ -104,8 +106,8 @@ class AgentRepository:
         status = {"isPublished": True, "isHirable": listing["status"] == "active", "listingId": listing["listingId"]}
         expression, names, values = set_expression(listing)
         try:
-            aws.dynamodb().transact_write_items(
-                TransactItems=[
+            transact_catalogue_write(
+                [
                     {
                         "Update": {
                             "TableName": self.table_name,
@@ -116,6 +118,7 @@ class AgentRepository:
                         }
                     },
                     projection_write(self.table_name, agent, listing),
+                    change_marker(self.table_name, listing["listingId"], listing["publishedAt"]),
                     {
                         "Update": self._versioned_update(
                             agent,

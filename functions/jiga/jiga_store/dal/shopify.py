@@ -11,11 +11,10 @@ SHOPIFY_DELIVERY#<key>    DELIVERY       a processed delivery (``webhook:<X-Shop
 import time
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from jiga_store.dal.purchases import commit_writes
 from jiga_store.models.domain import DuplicateDelivery, StaleRead
 from shared import aws
-from shared.dynamo import cancellation_codes, from_item, to_item, to_value
+from shared.dynamo import from_item, to_item, to_value
 from shared.ledger import ExtraWrite
 
 DELIVERY_RETENTION_SECONDS = 7 * 24 * 3600  # Shopify retries for 4 hours; keep well beyond
@@ -176,12 +175,4 @@ class ShopifyRepository:
 
     def commit(self, writes: list[ExtraWrite]) -> None:
         """Commit writes that move no DOFs as one transaction, with the same failure mapping."""
-        try:
-            aws.dynamodb().transact_write_items(TransactItems=[write.operation for write in writes])
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            for code, write in zip(cancellation_codes(error), writes, strict=False):
-                if code == "ConditionalCheckFailed":
-                    raise write.on_condition_failure() from error
-            raise StaleRead("A concurrent change interrupted this webhook; it will be retried") from error
+        commit_writes(writes)

@@ -15,7 +15,7 @@ from jiga_store import dependencies
 from jiga_store.identity import jiga_app
 from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
-from shared.errors import InvalidInput, utc_now_iso
+from shared.errors import utc_now_iso
 from shared.events import format_sse
 
 router = APIRouter(prefix="/api/v1/events")
@@ -47,13 +47,16 @@ _SSE_RESPONSE = {
 @router.get("/stream", response_class=Response, responses=_SSE_RESPONSE)
 def stream(
     caller: Principal = Depends(current_principal),
-    last_event_id: str | None = Header(default=None, alias="Last-Event-ID"),
-    last_event_query: str | None = Query(default=None, alias="lastEventId", max_length=40),
+    # Typed str (not Optional), so the document does not offer null: absent is the only "none".
+    # The header is what EventSource sends back by itself: one this stream did not issue is
+    # ignored (the stream starts again from the latest events), as the header is not the
+    # client's choice; the query parameter is, and a malformed one is a 400.
+    last_event_id: str = Header(default=None, alias="Last-Event-ID", max_length=64),
+    last_event_query: str = Query(default=None, alias="lastEventId", pattern=_EVENT_ID.pattern),
     limit: int = Query(default=100, ge=1, le=500),
 ) -> Any:
-    after = last_event_id or last_event_query
-    if after is not None and not _EVENT_ID.match(after):
-        raise InvalidInput("Last-Event-ID is not an id this stream issued", {"lastEventId": after})
+    header = last_event_id if last_event_id is not None and _EVENT_ID.match(last_event_id) else None
+    after = header or last_event_query
     events = dependencies.events().read(caller.user_id, after, limit)
     if after is None:
         connected = {"type": "connected", "data": {"userId": caller.user_id, "timestamp": utc_now_iso()}}

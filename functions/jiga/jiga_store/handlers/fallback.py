@@ -10,6 +10,7 @@ from jiga_store.handlers import (
     marketplace,
     sessions,
     shopify_webhooks,
+    stripe_webhooks,
     transactions,
     wallet,
 )
@@ -20,7 +21,18 @@ from shared.fallback import create_fallback_app
 
 ROUTERS = [
     module.router
-    for module in (agents, auth, events, hire, marketplace, sessions, shopify_webhooks, transactions, wallet)
+    for module in (
+        agents,
+        auth,
+        events,
+        hire,
+        marketplace,
+        sessions,
+        shopify_webhooks,
+        stripe_webhooks,
+        transactions,
+        wallet,
+    )
 ]
 app = create_fallback_app(API_NAME, JIGA_STYLE, ROUTERS, authenticate=authenticate)
 handler = lambda_handler(app)

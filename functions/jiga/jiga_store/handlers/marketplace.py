@@ -1,4 +1,4 @@
-"""Marketplace endpoint group: search (and, next to it, hire).
+"""Marketplace endpoint group: search, and a listing's reviews (hire has its own function).
 
 Search is public: anyone may browse the catalogue without a token, as on every storefront (and
 as the spec's k6 load test does). A token that is sent must be valid (401 otherwise). Anonymous
@@ -12,7 +12,7 @@ written with brackets (``?game[]=a``, as qs/axios send them). Bad parameters are
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
@@ -21,7 +21,15 @@ from starlette.datastructures import QueryParams
 from jiga_store import dependencies
 from jiga_store.identity import jiga_app
 from jiga_store.logic import marketplace as logic
-from jiga_store.models.api import SEARCH_LIST_FIELDS, SearchParams, SearchResponse
+from jiga_store.logic.reviews import listing_reviews
+from jiga_store.models.api import (
+    CURSOR_PATTERN,
+    SEARCH_LIST_FIELDS,
+    ListingReviews,
+    SearchParams,
+    SearchResponse,
+    search_parameters,
+)
 from jiga_store.settings import get_jiga_settings
 from shared.app import lambda_handler
 from shared.auth import Principal, optional_principal
@@ -45,7 +53,7 @@ def search_params(query: QueryParams) -> SearchParams:
         raise RequestValidationError(error.errors(include_url=False, include_context=False)) from error
 
 
-@router.get("/search", response_model=SearchResponse)
+@router.get("/search", response_model=SearchResponse, openapi_extra={"parameters": search_parameters()})
 def search(request: Request, caller: Principal | None = Depends(optional_principal)) -> Any:
     # ``caller`` is None for anonymous visitors; the dependency refuses an invalid token.
     params = search_params(request.query_params)
@@ -55,6 +63,17 @@ def search(request: Request, caller: Principal | None = Depends(optional_princip
     # Already in the response model's shape (a unit test holds it to SearchResponse); returned
     # as is, so up to 100 results are not validated a second time on every search.
     return JSONResponse(found)
+
+
+@router.get("/{listingId}/reviews", response_model=ListingReviews)
+def reviews(
+    listingId: str,  # noqa: N803 - spec style
+    caller: Principal | None = Depends(optional_principal),
+    limit: int = Query(default=20, ge=1, le=100),
+    cursor: str | None = Query(default=None, max_length=2048, pattern=CURSOR_PATTERN),
+) -> Any:
+    """A listing's rating and its reviews, newest first (public, like search)."""
+    return listing_reviews(dependencies.review_store(), listingId, limit, cursor)
 
 
 app = jiga_app(router)

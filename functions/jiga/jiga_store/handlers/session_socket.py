@@ -6,7 +6,9 @@ API Gateway WebSockets cannot route on URL paths, so the spec's ``/session/{sess
 ``POST /sessions``) comes in ``Authorization: Bearer`` or, for browsers, ``?token=``. Replies go
 to every connection of the session through the ``@connections`` API, so a client that reconnects
 (or a second device) keeps the same session, counters and DOFs. ``$disconnect`` only forgets the
-connection: it is best effort in API Gateway, so nothing is billed or ended by it.
+connection: it is best effort in API Gateway, so nothing is billed or ended by it. Once a
+``session_ended`` has been delivered, every socket of the session is closed from the server
+(``DeleteConnection``: a normal close, code 1000), as clients expect.
 """
 
 import json
@@ -77,6 +79,8 @@ def _message(event: dict[str, Any], connection_id: str) -> dict[str, Any]:
                     member["endpointUrl"], member["connectionId"], reply
                 ):
                     break
+    if any(reply["type"] == "session_ended" for reply in replies):
+        websocket.disconnect_channel(session_id)
     return {"statusCode": 200}
 
 

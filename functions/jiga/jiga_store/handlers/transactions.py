@@ -69,6 +69,7 @@ def get_transaction(
             "paymentMethod": record["paymentMethod"],
             "createdAt": record["createdAt"],
             "completedAt": record.get("settledAt") if record["status"] == "completed" else None,
+            "refundedDofs": record.get("refundedDofs", 0),
         }
     return transfers.visible_transfer(dependencies.ledger(), transactionId, caller.user_id)
 

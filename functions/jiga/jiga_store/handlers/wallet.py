@@ -7,11 +7,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from jiga_store import dependencies
 from jiga_store.identity import jiga_app
 from jiga_store.logic.agents import grant_dofs
-from jiga_store.models.api import GrantRequest, GrantResponse, WalletResponse
+from jiga_store.models.api import CURSOR_PATTERN, GrantRequest, GrantResponse, WalletResponse
 from jiga_store.settings import DOF
 from shared.app import lambda_handler
 from shared.auth import Principal, current_principal, require_role
-from shared.errors import NotFound
+from shared.errors import InvalidInput, NotFound, Unprocessable
 from shared.idempotency import respond_idempotently
 from shared.ledger import LedgerEntry, user_account
 
@@ -34,9 +34,14 @@ def entry_view(entry: LedgerEntry) -> dict[str, Any]:
 def get_wallet(
     caller: Principal = Depends(current_principal),
     limit: int = Query(default=20, ge=1, le=100),
-    cursor: str | None = Query(default=None, max_length=2048),
+    cursor: str | None = Query(default=None, max_length=2048, pattern=CURSOR_PATTERN),
 ) -> Any:
-    balance, page = dependencies.ledger().history(user_account(caller.user_id, DOF), limit, cursor)
+    try:
+        balance, page = dependencies.ledger().history(user_account(caller.user_id, DOF), limit, cursor)
+    except InvalidInput as error:  # well formed, but not a cursor this wallet's history issued
+        raise Unprocessable(
+            "This cursor was not issued for your wallet", {"cursor": cursor}, code="INVALID_CURSOR"
+        ) from error
     return {
         "userId": caller.user_id,
         "balance": balance,

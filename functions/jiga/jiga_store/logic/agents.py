@@ -36,7 +36,6 @@ DEFAULT_RUNTIME_CONFIGURATION = {
     "max_concurrent_analyses": 4,
     "team_messaging": {"enabled": False, "propagation_mode": "real_time"},
 }
-MAX_CONFIGURATION_BYTES = 16 * 1024
 
 
 class AgentStore(Protocol):
@@ -174,13 +173,23 @@ def create_agent(
     return agent
 
 
-def owned_agent(store: AgentStore, agent_id: str, caller_id: str) -> dict[str, Any]:
-    agent = store.get(agent_id)
-    if agent is None:
+def is_public(agent: dict[str, Any]) -> bool:
+    return bool(agent.get("marketplaceStatus", {}).get("isPublished"))
+
+
+def check_owner(agent: dict[str, Any] | None, agent_id: str, caller_id: str) -> dict[str, Any]:
+    """The caller's own agent. Someone else's is 403 ``NOT_AGENT_OWNER`` only when it is published
+    (anyone can see it exists); an unpublished one is 404, as GET answers, so nothing tells a
+    stranger that an id they guessed or were shown belongs to a real agent."""
+    if agent is None or (agent["ownerId"] != caller_id and not is_public(agent)):
         raise not_found(agent_id)
     if agent["ownerId"] != caller_id:
         raise not_owner(agent_id)
     return agent
+
+
+def owned_agent(store: AgentStore, agent_id: str, caller_id: str) -> dict[str, Any]:
+    return check_owner(store.get(agent_id), agent_id, caller_id)
 
 
 def visible_agent(store: AgentStore, agent_id: str, caller_id: str) -> dict[str, Any]:
@@ -190,7 +199,7 @@ def visible_agent(store: AgentStore, agent_id: str, caller_id: str) -> dict[str,
         raise not_found(agent_id)
     if agent["ownerId"] == caller_id:
         return agent
-    if not agent.get("marketplaceStatus", {}).get("isPublished"):
+    if not is_public(agent):
         raise not_found(agent_id)
     public_keys = ("provider", "language", "nationality", "features", "toolkit", "specialization")
     return {**agent, "configuration": {k: v for k, v in agent["configuration"].items() if k in public_keys}}

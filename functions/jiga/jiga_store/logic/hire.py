@@ -4,8 +4,10 @@ Decisions the spec left open, named here:
 
 * ``baseRate`` is DOFs per minute: the listing's hourly price / 60, rounded, at least 1.
   ``estimatedHours`` = dofAllocation / hourly price, to two decimals.
-* ``dofAllocation`` must cover at least 5 minutes at the base rate and at most 72 hours.
-* ``startTime`` defaults to now; it may be up to 7 days ahead, not more than 5 minutes in the past.
+* ``dofAllocation`` must cover at least 5 minutes at the base rate and at most 72 hours: 422
+  ``INVALID_ALLOCATION`` (a rule of the listing's price, not of the request's shape).
+* ``startTime`` defaults to now; it may be up to 7 days ahead, not more than 5 minutes in the past
+  (422 ``INVALID_START_TIME`` outside; 400 when it is not an ISO 8601 time with a timezone).
 * An agent serves one outstanding contract at a time: a hire while another contract for the same
   agent is running or booked is 409 ``SCHEDULING_CONFLICT``. A start time outside the listing's
   schedule is 403 ``AGENT_NOT_AVAILABLE``, as are listings not ``active``; hiring one's own agent
@@ -24,10 +26,11 @@ Decisions the spec left open, named here:
 """
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, Unprocessable
 
 OWNER_SHARE, PLATFORM_SHARE, CREATOR_SHARE = 70, 25, 5
 MIN_MINUTES, MAX_HOURS = 5, 72
@@ -68,32 +71,51 @@ def split(consumed: int) -> Distribution:
     return Distribution(owner=owner, platform=consumed - owner - creator, creator=creator)
 
 
+_RFC3339 = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _rfc3339(value: str) -> str:
+    """An RFC 3339 time (``t``/``z`` in any case, any number of fractional digits, a leap second)
+    as Python reads ISO 8601; anything else is left for ``fromisoformat`` to judge."""
+    match = _RFC3339.match(value)
+    if match is None:
+        return value.replace("Z", "+00:00")
+    day, hour, minute, second, fraction, offset = match.groups()
+    fraction = (fraction or "")[:7]
+    zone = "+00:00" if offset in ("Z", "z") else offset
+    return f"{day}T{hour}:{minute}:{min(int(second), 59):02d}{fraction}{zone}"
+
+
 def parse_start_time(value: str | None, now: datetime) -> datetime:
     if value is None:
         return now
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(_rfc3339(value))
     except ValueError as error:
         raise InvalidInput("startTime must be an ISO 8601 timestamp", {"startTime": value}) from error
     if parsed.tzinfo is None:
         raise InvalidInput("startTime must include a timezone (e.g. Z)", {"startTime": value})
     parsed = parsed.astimezone(UTC)
     if parsed < now - MAX_START_BEHIND or parsed > now + MAX_START_AHEAD:
-        raise InvalidInput("startTime must be between now and 7 days ahead", {"startTime": value})
+        raise Unprocessable(
+            "startTime must be between now and 7 days ahead", {"startTime": value}, code="INVALID_START_TIME"
+        )
     return max(parsed, now)
 
 
 def contract_terms(hourly_price: int, allocation: int, start: datetime) -> ContractTerms:
     rate = base_rate(hourly_price)
     if allocation < rate * MIN_MINUTES:
-        raise InvalidInput(
+        raise Unprocessable(
             f"dofAllocation must cover at least {MIN_MINUTES} minutes ({rate * MIN_MINUTES} DOFs)",
             {"minimum": rate * MIN_MINUTES},
+            code="INVALID_ALLOCATION",
         )
     if allocation > hourly_price * MAX_HOURS:
-        raise InvalidInput(
+        raise Unprocessable(
             f"dofAllocation may cover at most {MAX_HOURS} hours ({hourly_price * MAX_HOURS} DOFs)",
             {"maximum": hourly_price * MAX_HOURS},
+            code="INVALID_ALLOCATION",
         )
     minutes = math.ceil(allocation / rate)
     return ContractTerms(

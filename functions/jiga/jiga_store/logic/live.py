@@ -6,15 +6,14 @@ import binascii
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from jiga_store.dal.sessions import ACTIVE
 from jiga_store.logic import hire as rules
+from jiga_store.logic.configuration import options_to_store, read_configuration
 from jiga_store.logic.messages import dof_update, error_message, server_message, session_ended
 from jiga_store.logic.sessions import SessionServices, end_session
-from jiga_store.models.api import AgentConfiguration
+from jiga_store.models.api import ConfigurationOptions
 from jiga_store.providers.responder import responder_for
-from shared.errors import utc_now_iso
+from shared.errors import DomainError, utc_now_iso
 
 CLIENT_TYPES = ("voice_input", "text_input", "config_update", "end_session")
 MAX_TEXT = 2000
@@ -68,12 +67,11 @@ def handle_client_message(services: SessionServices, session_id: str, message: A
 def _update_configuration(services: SessionServices, session: dict[str, Any], data: Any) -> list[dict[str, Any]]:
     if not isinstance(data, dict):
         return [error_message("INVALID_CONFIGURATION", "data must be an object")]
-    merged = {**session.get("configuration", {}), **data}
     try:
-        AgentConfiguration.model_validate({"high_speed_vision": False, **merged})
-    except ValidationError as error:
-        return [error_message("INVALID_CONFIGURATION", error.errors()[0]["msg"])]
-    services.sessions.update_configuration(session["sessionId"], merged)
+        options = read_configuration({**session.get("configuration", {}), **data}, ConfigurationOptions, "data")
+    except DomainError as error:
+        return [error_message("INVALID_CONFIGURATION", error.message)]
+    services.sessions.update_configuration(session["sessionId"], options_to_store(options))
     return [dof_update(session, session.get("consumed", 0))]
 
 

@@ -58,17 +58,19 @@ Decisions the spec leaves open:
 import bisect
 import math
 import re
-import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import chain
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from jiga_store.logic.availability import AvailabilityNow, Window, availability_in, iso_utc, windows_near
 from jiga_store.models.api import SearchParams
 from shared.pagination import Page, PageRequest, paginate
+
+if TYPE_CHECKING:
+    from jiga_store.logic.catalogue import WarmCatalogue
 
 RANKS = ("Bronze", "Silver", "Gold", "Platinum")
 PRICE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -167,6 +169,7 @@ class CatalogueEntry:
     game_spellings: tuple[tuple[str, str], ...]  # (folded, as written), one per game
     specializations_folded: frozenset[str]
     price_range: str
+    recent_reviews: list[dict[str, Any]]
     slot: int = -1  # position in the index's bitsets
     _windows: tuple[date, list[Window] | None] | None = None
     _view: tuple[str, dict[str, Any]] | None = None
@@ -245,6 +248,10 @@ def entry_from_projection(item: dict[str, Any]) -> CatalogueEntry:
         game_spellings=tuple(spellings.items()),
         specializations_folded=frozenset(fold(value) for value in specializations),
         price_range=price_bucket(item["pricing"]["hourly"]),
+        recent_reviews=[
+            {"rating": review["rating"], "comment": review.get("comment"), "createdAt": review["createdAt"]}
+            for review in item.get("recentReviews") or []
+        ],
     )
 
 
@@ -303,6 +310,7 @@ def listing_view(entry: CatalogueEntry, asset_base_url: str) -> dict[str, Any]:
         "pricing": entry.pricing,
         "stats": {"rating": entry.rating, "totalHires": entry.total_hires, "successRate": entry.success_rate},
         "badges": badges_for(entry, asset_base_url),
+        "recentReviews": entry.recent_reviews,
     }
 
 
@@ -365,6 +373,15 @@ RANGE_VALUES: dict[str, Callable[[CatalogueEntry], float]] = {
 }
 
 
+def entry_words(entry: CatalogueEntry) -> dict[str, float]:
+    """The words a listing is found by, each with the weight of the best field it is in."""
+    texts = entry.text_fields()
+    weights: dict[str, float] = {}
+    for field_name, weight in FIELD_WEIGHTS.items():  # rising weights: a word keeps its best field
+        weights.update(dict.fromkeys(words(texts[field_name]), weight))
+    return weights
+
+
 class CatalogueIndex:
     """Active listings, a bitset per filter value, sorted arrays for ranges, an inverted index of
     words and the sort orders. Entries occupy slots; a slot is a bit in every bitset. Orders and
@@ -388,6 +405,31 @@ class CatalogueIndex:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    @classmethod
+    def from_snapshot(
+        cls, entries: list[CatalogueEntry], postings: dict[str, tuple[list[int], list[float]]]
+    ) -> "CatalogueIndex":
+        """An index over entries read back from a snapshot (``logic/catalogue.py``), built in bulk:
+        bitsets from slot lists and postings from the snapshot's own word lists, with no text to
+        analyse; sort orders and ranges are built when a search first needs them."""
+        index = cls()
+        members: dict[tuple[str, Any], list[int]] = {}
+        for slot, entry in enumerate(entries):
+            entry.slot = slot
+            index.entries[entry.listing_id] = entry
+            for facet in entry.facet_values():
+                members.setdefault(facet, []).append(slot)
+            for folded, written in entry.game_spellings:
+                index._game_names.setdefault(folded, written)
+        index._slots = list(entries)
+        index._live = (1 << len(entries)) - 1
+        for (kind, value), slots in members.items():
+            index._bitsets.setdefault(kind, {})[value] = index._mask_of(slots)
+        listing_ids = [entry.listing_id for entry in entries]
+        for word, (slots, weights) in postings.items():
+            index._postings[word] = dict(zip([listing_ids[slot] for slot in slots], weights, strict=True))
+        return index
 
     def prepare(self) -> "CatalogueIndex":
         """Build every sort order and range array now (at cold start) rather than on first use."""
@@ -416,7 +458,8 @@ class CatalogueIndex:
             if current is not None:
                 self._unplace(current)
             if current is None or current.text_fields() != entry.text_fields():
-                self._remove_words(listing_id)
+                if current is not None:
+                    self._remove_words(current)
                 self._add_words(entry)
             self._place(entry)
             changed += 1
@@ -463,10 +506,13 @@ class CatalogueIndex:
 
     def _remove(self, entry: CatalogueEntry) -> None:
         self._unplace(entry)
-        self._remove_words(entry.listing_id)
+        self._remove_words(entry)
 
-    def _remove_words(self, listing_id: str) -> None:
-        for word in self._words_of.pop(listing_id, {}):
+    def _remove_words(self, entry: CatalogueEntry) -> None:
+        listing_id = entry.listing_id
+        # an index loaded from a snapshot learns an entry's words only when it needs them
+        weights = self._words_of.pop(listing_id, None)
+        for word in entry_words(entry) if weights is None else weights:
             self._word_masks.pop(word, None)
             postings = self._postings[word]
             postings.pop(listing_id, None)
@@ -475,10 +521,7 @@ class CatalogueIndex:
                 self._vocabulary = None
 
     def _add_words(self, entry: CatalogueEntry) -> None:
-        texts = entry.text_fields()
-        weights: dict[str, float] = {}
-        for field_name, weight in FIELD_WEIGHTS.items():  # rising weights: a word keeps its best field
-            weights.update(dict.fromkeys(words(texts[field_name]), weight))
+        weights = entry_words(entry)
         self._words_of[entry.listing_id] = weights
         vocabulary_size = len(self._postings)
         for word, weight in weights.items():
@@ -670,65 +713,7 @@ def search(index: CatalogueIndex, params: SearchParams, now: datetime, asset_bas
     }
 
 
-# -- keeping the copy warm -----------------------------------------------------------------------
-
-
-class CatalogueSource(Protocol):
-    def load_all(self) -> list[dict[str, Any]]: ...
-    def load_changed_since(self, instant: str) -> list[dict[str, Any]]: ...
-
-
-def _iso(epoch_seconds: float) -> str:
-    return datetime.fromtimestamp(epoch_seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-class WarmCatalogue:
-    """The catalogue index a function instance keeps between invocations.
-
-    The first call loads everything; later calls ask only for what changed, at most once per
-    ``refresh_seconds``; a full reload every ``full_reload_seconds`` repairs any missed change.
-    A delta starts ``overlap_seconds`` before the previous look began (GSI propagation, writers'
-    clocks); the next look is due ``refresh_seconds`` after the previous one ended, so a slow
-    backend cannot make every search refresh.
-    """
-
-    def __init__(
-        self,
-        source: CatalogueSource,
-        refresh_seconds: float,
-        *,
-        overlap_seconds: float = 10.0,
-        full_reload_seconds: float = 900.0,
-        clock: Callable[[], float] = time.time,
-    ):
-        self.source = source
-        self.refresh_seconds = refresh_seconds
-        self.overlap_seconds = overlap_seconds
-        self.full_reload_seconds = full_reload_seconds
-        self.clock = clock
-        self._index: CatalogueIndex | None = None
-        self._loaded_at = 0.0  # when the last full load began
-        self._looked_at = 0.0  # when the last look (full or delta) began
-        self._next_look = 0.0
-
-    def current(self) -> CatalogueIndex:
-        started = self.clock()
-        if self._index is None:
-            self._index = CatalogueIndex(self.source.load_all()).prepare()
-            self._loaded_at = self._looked_at = started
-        elif started - self._loaded_at >= self.full_reload_seconds:
-            self._index.upsert(self.source.load_all())  # only what differs is re-indexed
-            self._loaded_at = self._looked_at = started
-        elif started >= self._next_look:
-            self._index.upsert(self.source.load_changed_since(_iso(self._looked_at - self.overlap_seconds)))
-            self._looked_at = started
-        else:
-            return self._index
-        self._next_look = self.clock() + self.refresh_seconds
-        return self._index
-
-
 def search_marketplace(
-    catalogue: WarmCatalogue, params: SearchParams, now: datetime, asset_base_url: str
+    catalogue: "WarmCatalogue", params: SearchParams, now: datetime, asset_base_url: str
 ) -> dict[str, Any]:
     return search(catalogue.current(), params, now, asset_base_url)

@@ -28,6 +28,7 @@ Decisions the spec left open:
   ``jiga_transaction_id``), else the account with the order's email (see ``logic/shopify.py``).
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from jiga_store.models.api import RETURN_URL_PATTERN
 from jiga_store.providers.checkout import CheckoutProvider, CheckoutRequest
 from shared.errors import InvalidInput, NotFound, utc_now_iso
 
@@ -104,6 +106,8 @@ def quote(package: str, amount: int | None) -> Quote:
 
 
 def check_return_url(url: str, allow_localhost: bool) -> str:
+    if not re.fullmatch(RETURN_URL_PATTERN, url):
+        raise _field_error("returnUrl", "returnUrl must be an https URL (http://localhost outside prod)")
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     if parts.username is not None or parts.password is not None or not host:
@@ -113,6 +117,16 @@ def check_return_url(url: str, allow_localhost: bool) -> str:
     if parts.scheme == "http" and host in LOCAL_HOSTS and allow_localhost:
         return url.strip()
     raise _field_error("returnUrl", "returnUrl must use https (http is accepted for localhost outside prod)")
+
+
+def claw_back(requested: int, refundable: int, balance: int) -> tuple[int, int, int]:
+    """The refund rule of every payment provider: (refunded, clawed back, written off).
+
+    Never more than the purchase credited and is not yet refunded; DOFs are taken back up to the
+    holder's current balance, and what was already spent is written off, never a negative balance."""
+    refunded = max(min(requested, refundable), 0)
+    clawed = min(refunded, max(balance, 0))
+    return refunded, clawed, refunded - clawed
 
 
 def usd(cents: int) -> float:

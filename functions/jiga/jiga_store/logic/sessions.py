@@ -19,8 +19,10 @@ from typing import Any, Protocol
 from jiga_store.dal.sessions import ACTIVE, REFUNDED, SETTLED, SessionRepository
 from jiga_store.dal.workflows import SessionLifecycle
 from jiga_store.logic import hire as rules
-from jiga_store.logic.agents import MIN_HOURLY, not_found, not_owner
+from jiga_store.logic.agents import MIN_HOURLY, check_owner, not_found
+from jiga_store.logic.configuration import options_to_store, read_configuration
 from jiga_store.logic.messages import session_ended
+from jiga_store.models.api import ConfigurationOptions
 from jiga_store.settings import API_NAME, DOF
 from shared.errors import Forbidden, InvalidInput, NotFound, ServiceUnavailable, utc_now_iso
 from shared.events import EventLog
@@ -46,6 +48,7 @@ class SessionServices:
     events: EventLog
     websocket_url: str
     notify: Callable[[str, dict[str, Any]], int]  # push a message to every socket of a session
+    hang_up: Callable[[str], int]  # close every socket of a session (after session_ended)
     # count a finished hire in the listing's stats; idempotent per outcome id (the session id)
     record_hire_outcome: Callable[..., bool]
     tokens: TokenPolicy  # signs the session tokens the live WebSocket accepts
@@ -194,12 +197,6 @@ def hire_agent(
             "dofAllocated": allocation,
         },
     )
-    hirer_change = posted.change_for(user_account(hirer_id, DOF))
-    services.events.append(
-        hirer_id,
-        "dof_update",
-        {"balance": hirer_change.balance_after, "change": -allocation, "transactionId": posted.transaction_id},
-    )
     return {
         "sessionId": session["sessionId"],
         "agentId": agent["agentId"],
@@ -229,6 +226,8 @@ def start_session(
     configuration: dict[str, Any] | None,
 ) -> dict[str, Any]:
     now = datetime.now(UTC)
+    if configuration is not None:
+        configuration = options_to_store(read_configuration(configuration, ConfigurationOptions))
     if kind == "hired":
         if not hire_session_id:
             raise InvalidInput("hireSessionId is required for hired sessions", {"field": "hireSessionId"})
@@ -247,8 +246,7 @@ def start_session(
         if agent is None:
             raise not_found(agent_id)
         if kind == "owned":
-            if agent["ownerId"] != caller_id:
-                raise not_owner(agent_id)
+            check_owner(agent, agent_id, caller_id)
             hourly = MIN_HOURLY[agent["rank"]]
             rate = rules.base_rate(hourly)
             session = _new_session(
@@ -375,24 +373,17 @@ def settle_session(services: SessionServices, session_id: str, reason: str) -> d
         extra_writes=services.sessions.settlement_writes(session, SETTLED, settlement),
     )
     if not posted.replayed:
-        _after_settlement(services, session, posted, consumed)
+        _after_settlement(services, session, consumed)
     if session["type"] == "hired" and session.get("listingId"):
         services.record_hire_outcome(session["listingId"], None, consumed > 0, outcome_id=session_id)
     if ended_here:
         services.notify(session_id, session_ended(session, session.get("endedReason", reason), consumed))
+        services.hang_up(session_id)
     return settlement
 
 
-def _after_settlement(services: SessionServices, session: dict[str, Any], posted: Any, consumed: int) -> None:
-    """Notifications and progression: best effort, after the money is safe."""
-    for user_id in {session["userId"], session["ownerId"]}:
-        change = next((c for c in posted.changes if c.account == user_account(user_id, DOF)), None)
-        if change is not None:
-            services.events.append(
-                user_id,
-                "dof_update",
-                {"balance": change.balance_after, "change": change.amount, "transactionId": posted.transaction_id},
-            )
+def _after_settlement(services: SessionServices, session: dict[str, Any], consumed: int) -> None:
+    """Progression: best effort, after the money is safe (its ``dof_update`` events went with it)."""
     if session["type"] == "hired" and consumed > 0:
         for achievement in services.agents.record_completed_hire(session["agentId"], ACHIEVEMENT_THRESHOLDS):
             services.events.append(

@@ -34,21 +34,31 @@ Decisions the spec left open:
   (``shopify-order-<id>-paid``, ``-void``, ``-claim``, ``shopify-refund-<id>``), and order and
   refund records are created with ``attribute_not_exists``, so the same order delivered again
   under a new webhook id still credits once.
+* **Bounds** (what a real order can hold; anything else is refused with a 400 naming the field,
+  logged as an error for the operator, and changes nothing): a DOF line's ``quantity`` is a whole
+  number (not ``2.7``, not ``"3"``, not a boolean) from 0 to 100 packs, or 10,000 units of the
+  custom 100-DOF pack (a 1,000,000-DOF purchase, the checkout's own maximum); an order credits at
+  most 20,000,000 DOFs; ids are whole numbers below 2^63 or strings of at most 64 characters;
+  money amounts are decimals of at most 2 places below $10,000,000; an email has at most 254
+  characters. ``X-Shopify-Webhook-Id``, ``X-Shopify-Event-Id`` and ``X-Shopify-Shop-Domain`` are
+  not covered by the signature, so anyone replaying a signed body can set them: they must be at
+  most 128 visible ASCII characters. Bodies nested past 64 levels are refused before parsing.
 * **Answers**: 200 for processed, duplicate, ignored and unknown topics (logged); 401 for a bad
-  signature; 400 for a signed body that is not an order or refund; 409 when a concurrent change
-  interrupted processing (nothing was written; Shopify's retry processes it). Work is a few
-  DynamoDB requests, well inside Shopify's 5-second timeout.
+  signature; 400 for a signed body that is not an order or refund or breaks the bounds; 409 when a
+  concurrent change interrupted processing (nothing was written; Shopify's retry processes it).
+  Work is a few DynamoDB requests, well inside Shopify's 5-second timeout.
 """
 
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from jiga_store.logic.purchases import CUSTOM_UNIT, PACKAGE_BY_SKU, PACKAGES, DofPackage
+from jiga_store.logic.purchases import CUSTOM_UNIT, PACKAGE_BY_SKU, PACKAGES, DofPackage, claw_back
 from jiga_store.models.domain import DuplicateDelivery, StaleRead
 from jiga_store.providers.checkout import TRANSACTION_ATTRIBUTE
 from jiga_store.settings import DOF
@@ -114,53 +124,116 @@ def package_for(item: dict[str, Any], variant_ids: dict[str, str]) -> DofPackage
     return None
 
 
-def _quantity(value: Any) -> int:
-    try:
-        return max(int(value or 0), 0)
-    except (TypeError, ValueError):
-        return 0
+MAX_PACKS_PER_LINE = 100
+MAX_CUSTOM_UNITS_PER_LINE = 10_000  # 1,000,000 DOFs, the custom checkout's own maximum
+MAX_ORDER_DOFS = 20_000_000
+MAX_ID_LENGTH = 64
+MAX_EMAIL_LENGTH = 254
+MAX_CENTS = 1_000_000_000  # $10,000,000
+_HEADER_VALUE = re.compile(r"^[\x21-\x7e]{1,128}$")
 
 
-def dof_lines(items: Any, variant_ids: dict[str, str], line_of: Callable[[dict], dict] = lambda i: i) -> list[DofLine]:
+def refused(field: str, message: str) -> InvalidInput:
+    return InvalidInput(f"{field}: {message}", {"field": field, "reason": message})
+
+
+def header_value(value: str | None, name: str) -> str | None:
+    """An unsigned header we key records on: at most 128 visible ASCII characters, or absent."""
+    if value is None or value == "":
+        return None
+    if not _HEADER_VALUE.match(value):
+        raise refused(name, "must be at most 128 visible ASCII characters")
+    return value
+
+
+def units_of(value: Any, package: DofPackage, field: str) -> int:
+    most = MAX_CUSTOM_UNITS_PER_LINE if package is CUSTOM_UNIT else MAX_PACKS_PER_LINE
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+        raise refused(field, f"must be a whole number from 0 to {most}")
+    return value
+
+
+def dof_lines(
+    items: Any,
+    variant_ids: dict[str, str],
+    line_of: Callable[[dict], dict] = lambda i: i,
+    field: str = "line_items",
+) -> list[DofLine]:
+    """The DOF packs of an order (or refund); other items are ignored, DOF lines must be real."""
     lines = []
-    for item in items if isinstance(items, list) else []:
+    for position, item in enumerate(items if isinstance(items, list) else []):
         if not isinstance(item, dict):
             continue
-        package = package_for(line_of(item), variant_ids)
-        units = _quantity(item.get("quantity"))
-        if package is not None and units:
+        line = line_of(item)
+        package = package_for(line if isinstance(line, dict) else {}, variant_ids)
+        if package is None:
+            continue
+        units = units_of(item.get("quantity"), package, f"{field}[{position}].quantity")
+        if units:
             lines.append(DofLine(package.name, units, package.dofs * units))
+    if sum(line.dofs for line in lines) > MAX_ORDER_DOFS:
+        raise refused(field, f"an order credits at most {MAX_ORDER_DOFS} DOFs")
     return lines
 
 
-def cents(amount: Any) -> int:
-    try:
-        return int((Decimal(str(amount)) * 100).to_integral_value())
-    except (InvalidOperation, ValueError):
+def cents(amount: Any, field: str = "total_price") -> int:
+    """A Shopify money amount (``"4.99"``) in cents; absent is 0, anything unreal is refused."""
+    if amount is None or amount == "":
         return 0
+    if isinstance(amount, bool) or not isinstance(amount, str | int | float):
+        raise refused(field, "must be a decimal amount")
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation as error:
+        raise refused(field, "must be a decimal amount") from error
+    if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2 or value > MAX_CENTS // 100:
+        raise refused(field, "must be a decimal amount of at most 2 places below 10,000,000")
+    return int(value * 100)
 
 
 def order_email(order: dict[str, Any]) -> str | None:
     customer = order.get("customer") if isinstance(order.get("customer"), dict) else {}
     email = order.get("email") or order.get("contact_email") or customer.get("email")
-    return normalise_email(email) if isinstance(email, str) and "@" in email else None
+    if not isinstance(email, str) or "@" not in email:
+        return None
+    if len(email.strip()) > MAX_EMAIL_LENGTH:
+        raise refused("email", f"must be at most {MAX_EMAIL_LENGTH} characters")
+    return normalise_email(email)
 
 
 def note_attribute(order: dict[str, Any], name: str) -> str | None:
-    for attribute in order.get("note_attributes") or []:
+    attributes = order.get("note_attributes")
+    for attribute in attributes if isinstance(attributes, list) else []:
         if isinstance(attribute, dict) and attribute.get("name") == name and attribute.get("value"):
-            return str(attribute["value"])
+            value = str(attribute["value"])
+            return value if len(value) <= MAX_ID_LENGTH else None
     return None
+
+
+def order_label(order: dict[str, Any], order_id: str) -> str:
+    """What the shop calls the order (``#1001``), for descriptions; its id when that is unusable."""
+    label = order.get("order_number") or order.get("name")
+    if isinstance(label, bool) or not isinstance(label, int | str) or not 0 < len(str(label)) <= MAX_ID_LENGTH:
+        return order_id
+    return str(label)
+
+
+def currency_of(order: dict[str, Any]) -> str | None:
+    currency = order.get("currency")
+    return currency if isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency) else None
 
 
 def refund_dofs(refund: dict[str, Any], order: dict[str, Any], variant_ids: dict[str, str]) -> int:
     """Refunded DOF line items; for an amount-only refund, the refunded share of the order total."""
-    lines = dof_lines(refund.get("refund_line_items"), variant_ids, lambda item: item.get("line_item") or {})
+    lines = dof_lines(
+        refund.get("refund_line_items"), variant_ids, lambda item: item.get("line_item") or {}, "refund_line_items"
+    )
     if lines:
         return sum(line.dofs for line in lines)
+    transactions = refund.get("transactions")
     refunded = sum(
-        cents(transaction.get("amount"))
-        for transaction in refund.get("transactions") or []
+        cents(transaction.get("amount"), f"transactions[{position}].amount")
+        for position, transaction in enumerate(transactions if isinstance(transactions, list) else [])
         if isinstance(transaction, dict)
         and transaction.get("kind") == "refund"
         and transaction.get("status", "success") == "success"
@@ -171,17 +244,14 @@ def refund_dofs(refund: dict[str, Any], order: dict[str, Any], variant_ids: dict
     return min(order["dofAmount"], order["dofAmount"] * refunded // total)
 
 
-def claw_back(requested: int, refundable: int, balance: int) -> tuple[int, int, int]:
-    """(refunded, clawed back, written off): never more than the order credited, never below zero."""
-    refunded = max(min(requested, refundable), 0)
-    clawed = min(refunded, max(balance, 0))
-    return refunded, clawed, refunded - clawed
-
-
 def _required_id(payload: dict[str, Any], name: str) -> str:
     value = payload.get(name)
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip():
         raise InvalidInput(f"The webhook payload has no {name}", {"field": name})
+    if isinstance(value, int) and not 0 < value < 2**63:
+        raise refused(name, "must be a positive 64-bit id")
+    if isinstance(value, str) and (len(value) > MAX_ID_LENGTH or not value.isprintable()):
+        raise refused(name, f"must be at most {MAX_ID_LENGTH} printable characters")
     return str(value)
 
 
@@ -287,13 +357,13 @@ def order_paid(delivery: Delivery, shopify: Shopify, now: str) -> dict[str, Any]
     status = "credited" if user_id else ("pending_credit" if email else "unmatched")
     record = {
         "orderId": order_id,
-        "orderNumber": str(order.get("order_number") or order.get("name") or order_id),
+        "orderNumber": order_label(order, order_id),
         "email": email,
         "shop": delivery.shop,
         "dofAmount": dofs,
         "lines": [asdict(line) for line in lines],
         "totalPriceCents": cents(order.get("total_price")),
-        "currency": order.get("currency"),
+        "currency": currency_of(order),
         "purchaseTransactionId": purchase["transactionId"] if purchase else None,
         "paidTransactionId": f"shopify-order-{order_id}-paid",
         "status": status,

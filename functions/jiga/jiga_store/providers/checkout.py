@@ -10,11 +10,13 @@
   custom variant being one unit of 100 DOFs).
 * **Stripe** (``StripeCheckout``): creates a Checkout Session over HTTPS with the secret key from
   Secrets Manager (``JIGA_STRIPE_SECRET_ARN``), our transaction id as ``client_reference_id`` and
-  as the Stripe ``Idempotency-Key``, so a retried purchase never opens two sessions.
+  as the Stripe ``Idempotency-Key``, so a retried purchase never opens two sessions. The
+  ``checkout.session.*`` and ``charge.refunded`` webhooks complete it (``logic/stripe.py``).
 * **Offline** (``OfflineCheckout``): when a provider is not configured (local runs, tests, CI), a
   deterministic URL under ``JIGA_OFFLINE_CHECKOUT_BASE_URL`` (a reserved ``.invalid`` host by
   default) describing the checkout. Nothing is charged; locally a purchase is completed by sending
-  a signed ``orders/paid`` webhook (see ``events/jiga/README.md``).
+  a signed ``orders/paid`` (Shopify) or ``checkout.session.completed`` (Stripe) webhook, signed
+  with the sample secrets ``make dev`` prints (see ``events/jiga/README.md``).
 """
 
 import json
@@ -115,6 +117,8 @@ class StripeCheckout:
             f"metadata[{TRANSACTION_ATTRIBUTE}]": request.transaction_id,
             "metadata[jiga_user_id]": request.user_id,
             "metadata[dof_amount]": str(request.dof_amount),
+            # the PaymentIntent (and so its charges' refunds) carries our id too
+            f"payment_intent_data[metadata][{TRANSACTION_ATTRIBUTE}]": request.transaction_id,
         }
 
     def create_checkout(self, request: CheckoutRequest) -> Checkout:

@@ -1,0 +1,1 @@
+"""Cosmic Tic-Tac-Toe: matches against five AI tiers, a six-currency economy, progression, cosmetics, trading."""

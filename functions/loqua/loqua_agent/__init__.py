@@ -1,0 +1,1 @@
+"""Loqua Agent API: the backend LiveKit tutor agents call while they teach a learner."""
