@@ -9,8 +9,10 @@ from typing import Any
 
 import httpx
 
-GAME_SERVER = ("local-game-server", "local-game-server-secret")  # local/seed.py
-IRON_ORE = "7c9e6679-7425-40de-944b-e07fc1f90ae7"  # a sample item type local/seed.py defines
+from bluemarble_market.samples import LOCAL_GAME_SERVER as GAME_SERVER  # seeded by local/seed.py
+from bluemarble_market.samples import SAMPLE_ITEMS
+
+IRON_ORE = SAMPLE_ITEMS[0]["itemId"]  # a sample item type (the spec's Iron Ore)
 
 
 @dataclass
