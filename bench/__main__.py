@@ -34,6 +34,12 @@ def main() -> None:
     parser.add_argument("--loqua", type=int, default=100, help="learners for the Loqua figures (0: leave them out)")
     parser.add_argument("--cosmic-games", type=int, default=10_000, help="simulated games per Cosmic AI tier")
     parser.add_argument("--cosmic-matches", type=int, default=60, help="Cosmic matches played through the runtime")
+    parser.add_argument(
+        "--skip-bluemarble", action="store_true", help="leave out the BlueMarble run (bench/bluemarble.py)"
+    )
+    parser.add_argument(
+        "--bluemarble-sustain", type=int, default=60, help="seconds of BlueMarble purchases at 1,000/min"
+    )
     parser.add_argument("--update-docs", action="store_true", help=f"write the figures into {DOCS.relative_to(ROOT)}")
     options = parser.parse_args()
     started, load = time.perf_counter(), os.getloadavg()[0]
@@ -107,6 +113,11 @@ def _measure(options: argparse.Namespace) -> list[Table]:
 
         log(f"search: seeding {options.listings} listings (slow: moto sorts the table on every Query)")
         tables.append(search_table(search.run(listings=options.listings)))
+    if not options.skip_bluemarble:
+        from bench import bluemarble
+
+        figures = bluemarble.run(listings=options.listings, sustain_seconds=options.bluemarble_sustain)
+        tables.append(bluemarble.table(figures))
     return tables
 
 

@@ -8,6 +8,7 @@ import pytest
 from local.runtime import LocalRuntime
 from local.seed import seed_local_secrets, seed_operators
 from local.server import LocalServer
+from tests.support.bluemarble import BlueMarbleDriver
 from tests.support.cosmic import CosmicDriver
 from tests.support.jiga import JigaDriver
 from tests.support.loqua import LOQUA_RATE_LIMIT_GROUPS, LoquaDriver
@@ -133,6 +134,26 @@ def cosmic_sockets(runtime):
     """The Cosmic realtime WebSocket API served on a free port; returns its URL (with the stage)."""
     runtime.websockets.start(ephemeral_ports=True)
     return runtime.websockets.url("CosmicWebSocketApi") + "/dev"
+
+
+# -- BlueMarble ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def bluemarble_client(runtime):
+    # Rate limits scaled out of the way (their own test scales them back), reads uncached, and a
+    # search copy that refreshes on every request, so a test sees its own writes at once.
+    runtime.reconfigure(
+        BlueMarbleRateLimitScale="10000", BlueMarbleAnalyticsCacheSeconds="0", BlueMarbleCatalogueRefreshSeconds="0"
+    )
+    with runtime.client("BlueMarbleHttpApi") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def bluemarble(bluemarble_client) -> BlueMarbleDriver:
+    """Given/When/Then helpers for the BlueMarble API (players, the game server, listings...)."""
+    return BlueMarbleDriver(bluemarble_client)
 
 
 # -- Real Estate --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ API_OF_FOLDER = {
     "realestate": "RealEstateHttpApi",
     "loqua": "LoquaHttpApi",
     "cosmic": "CosmicHttpApi",
+    "bluemarble": "BlueMarbleHttpApi",
 }
 
 
