@@ -17,11 +17,15 @@ from pydantic import (
     model_validator,
 )
 
+from shared.text import trimmed
+
 Rank = Literal["Bronze", "Silver", "Gold", "Platinum"]
 AgentType = Literal["Assistant", "Mentor", "Specialist"]
 Provider = Literal["gemini", "google", "openai"]
 ToolId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+Tag = trimmed(1, 30)
+GameName = trimmed(1, 60)
+AgentName = trimmed(3, 50)
 
 
 def _integral(value: Any) -> Any:
@@ -67,15 +71,13 @@ class Features(SpecModel):
 
 
 class Specialization(SpecModel):
-    games: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]] = Field(
-        min_length=1, max_length=20
-    )
+    games: list[GameName] = Field(min_length=1, max_length=20)
     focus: str = Field(min_length=1, max_length=200)
     specialistType: Literal["Trained", "Experience"]
 
 
 class CreateAgentRequest(SpecModel):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=50)]
+    name: AgentName
     rank: Rank
     type: AgentType
     provider: Provider
@@ -452,7 +454,7 @@ class SessionResponse(BaseModel):
 SortBy = Literal["relevance", "price_asc", "price_desc", "rating", "popular"]
 SEARCH_LIST_FIELDS = ("game", "rank", "type", "specialization")
 _CANONICAL = {value.lower(): value for value in (*Rank.__args__, *AgentType.__args__)}  # type: ignore[attr-defined]
-SearchValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+SearchValue = trimmed(1, 100)
 
 
 def _split_values(raw: Any, keep_whole: bool) -> list[str]:
