@@ -82,7 +82,8 @@ def _new_session(profile: dict[str, Any]) -> dict[str, Any]:
 
 @router.post("/register", status_code=201, response_model=TokenResponse, response_model_exclude_unset=True)
 def register(body: RegisterRequest) -> Any:
-    island = canonical_island(body.homeIsland, "homeIsland") if body.homeIsland else DEFAULT_HOME_ISLAND
+    given = body.homeIsland.strip() if body.homeIsland else ""  # blank means "not given", as forms send it
+    island = canonical_island(given, "homeIsland") if given else DEFAULT_HOME_ISLAND
     profile = dependencies.users().create(
         body.email, body.password, body.displayName, profile={"homeIsland": island, "userType": STANDARD}
     )
