@@ -5,12 +5,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from realestate_agent.models.common import (
-    METADATA_DEPTH,
+    METADATA,
     Metadata,
     Slug,
     SpecModel,
-    metadata_value_schema,
-    object_problem,
 )
 
 
@@ -29,9 +27,9 @@ class MessageMetadata(BaseModel):
         strict=True,
         json_schema_extra={
             "description": "At most 4 KiB as JSON",
-            "maxProperties": 20,
-            "propertyNames": {"minLength": 1, "maxLength": 100},
-            "additionalProperties": metadata_value_schema(),
+            "maxProperties": METADATA.entries,
+            "propertyNames": {"minLength": 1, "maxLength": METADATA.key},
+            "additionalProperties": METADATA.value_schema(),
         },
     )
 
@@ -41,7 +39,7 @@ class MessageMetadata(BaseModel):
     @model_validator(mode="after")
     def bounded(self) -> "MessageMetadata":
         entries = {"timestamp": self.timestamp, "clientId": self.clientId, **(self.model_extra or {})}
-        if problem := object_problem(entries, METADATA_DEPTH):
+        if problem := METADATA.object_problem(entries):
             raise ValueError(problem)
         return self
 
