@@ -26,9 +26,20 @@ def main() -> None:
     parser.add_argument("--live", type=int, default=30, help="hires and live sessions measured")
     parser.add_argument("--listings", type=int, default=10_000, help="published listings for the search figures")
     parser.add_argument("--skip-search", action="store_true", help="leave out the 10,000-listing search run")
+    parser.add_argument("--skip-realestate", action="store_true", help="leave out the Real Estate figures")
+    parser.add_argument("--only-realestate", action="store_true", help="only the Real Estate figures")
+    parser.add_argument(
+        "--realestate-records", type=int, default=10_000, help="conversations and leads per organisation"
+    )
     parser.add_argument("--loqua", type=int, default=100, help="learners for the Loqua figures (0: leave them out)")
     parser.add_argument("--cosmic-games", type=int, default=10_000, help="simulated games per Cosmic AI tier")
     parser.add_argument("--cosmic-matches", type=int, default=60, help="Cosmic matches played through the runtime")
+    parser.add_argument(
+        "--skip-bluemarble", action="store_true", help="leave out the BlueMarble run (bench/bluemarble.py)"
+    )
+    parser.add_argument(
+        "--bluemarble-sustain", type=int, default=60, help="seconds of BlueMarble purchases at 1,000/min"
+    )
     parser.add_argument("--update-docs", action="store_true", help=f"write the figures into {DOCS.relative_to(ROOT)}")
     options = parser.parse_args()
     started, load = time.perf_counter(), os.getloadavg()[0]
@@ -58,7 +69,14 @@ def _measure(options: argparse.Namespace) -> list[Table]:
     seed_operators(runtime)
     runtime.reconfigure(CosmicRateLimitScale="100000")  # the limiter still writes; it never throttles
     tables = []
+    if options.only_realestate:
+        try:
+            return _realestate(runtime, calls, clock, options)
+        finally:
+            runtime.stop()
     try:
+        if not options.skip_realestate and not options.only_cold:
+            tables += _realestate(runtime, calls, clock, options)
         with runtime.client("JigaHttpApi") as client, runtime.client("CosmicHttpApi") as cosmic_client:
             driver = JigaDriver(client)
             if not options.skip_cold:
@@ -95,7 +113,18 @@ def _measure(options: argparse.Namespace) -> list[Table]:
 
         log(f"search: seeding {options.listings} listings (slow: moto sorts the table on every Query)")
         tables.append(search_table(search.run(listings=options.listings)))
+    if not options.skip_bluemarble:
+        from bench import bluemarble
+
+        figures = bluemarble.run(listings=options.listings, sustain_seconds=options.bluemarble_sustain)
+        tables.append(bluemarble.table(figures))
     return tables
+
+
+def _realestate(runtime, calls: DynamoDBCalls, clock: MotoClock, options: argparse.Namespace) -> list[Table]:
+    from bench import realestate
+
+    return realestate.run(runtime, calls, clock, options.requests, options.realestate_records)
 
 
 def _update_docs(figures: str) -> None:

@@ -35,6 +35,8 @@ def seed_operators(runtime: LocalRuntime) -> list[str]:
 LOCAL_SERVICE_ACCOUNTS = [
     # (function whose code and environment mint it, "module:callable" returning the lines to print)
     ("LoquaAdminFunction", "loqua_agent.samples:seed_sample_agent"),  # AGENT <agent id> <agent JWT>
+    # GAME_SERVER bluemarble <client id> <secret>; the sample item types the README trades
+    ("BlueMarbleGameFunction", "bluemarble_market.samples:seed_local_game_server"),
 ]
 
 

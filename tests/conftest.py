@@ -8,6 +8,7 @@ import pytest
 from local.runtime import LocalRuntime
 from local.seed import seed_local_secrets, seed_operators
 from local.server import LocalServer
+from tests.support.bluemarble import BlueMarbleDriver
 from tests.support.cosmic import CosmicDriver
 from tests.support.jiga import JigaDriver
 from tests.support.loqua import LOQUA_RATE_LIMIT_GROUPS, LoquaDriver
@@ -133,3 +134,56 @@ def cosmic_sockets(runtime):
     """The Cosmic realtime WebSocket API served on a free port; returns its URL (with the stage)."""
     runtime.websockets.start(ephemeral_ports=True)
     return runtime.websockets.url("CosmicWebSocketApi") + "/dev"
+
+
+# -- BlueMarble ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def bluemarble_client(runtime):
+    # Rate limits scaled out of the way (their own test scales them back), reads uncached, and a
+    # search copy that refreshes on every request, so a test sees its own writes at once.
+    runtime.reconfigure(
+        BlueMarbleRateLimitScale="10000", BlueMarbleAnalyticsCacheSeconds="0", BlueMarbleCatalogueRefreshSeconds="0"
+    )
+    with runtime.client("BlueMarbleHttpApi") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def bluemarble(bluemarble_client) -> BlueMarbleDriver:
+    """Given/When/Then helpers for the BlueMarble API (players, the game server, listings...)."""
+    return BlueMarbleDriver(bluemarble_client)
+
+
+# -- Real Estate --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def realestate_queues(runtime) -> dict[str, str]:
+    """The Real Estate queue URLs by logical id, with the spec's rate limits lifted for the suite
+    (their own test sets them back) and moto's visibility limit measured per receive, as in AWS."""
+    from tests.support.realestate import lift_visibility_limit
+
+    lift_visibility_limit()
+    runtime.reconfigure(
+        RealEstateRateLimitPerMinute="1000000",
+        RealEstateUploadRateLimitPerMinute="1000000",
+        RealEstateHealthRateLimitPerMinute="1000000",
+    )
+    queues = ("RealEstateDocumentQueue", "RealEstateDocumentDeadLetterQueue", "RealEstateWebhookQueue")
+    return {name: runtime.physical_id(name) for name in (*queues, "RealEstateWebhookDeadLetterQueue")}
+
+
+@pytest.fixture(scope="session")
+def realestate_client(runtime, realestate_queues):
+    with runtime.client("RealEstateHttpApi") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def realestate(runtime, realestate_client):
+    """Given/When/Then helpers for the Real Estate API (organisations, agents, documents...)."""
+    from tests.support.realestate import RealEstateDriver
+
+    return RealEstateDriver(realestate_client, runtime)

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 EVENTS = sorted((Path(__file__).resolve().parents[2] / "events").rglob("*.json"))
-API_OF_FOLDER = {"jiga": "JigaHttpApi", "loqua": "LoquaHttpApi", "cosmic": "CosmicHttpApi"}
+API_OF_FOLDER = {
+    "jiga": "JigaHttpApi",
+    "realestate": "RealEstateHttpApi",
+    "loqua": "LoquaHttpApi",
+    "cosmic": "CosmicHttpApi",
+    "bluemarble": "BlueMarbleHttpApi",
+}
 
 
 @pytest.mark.parametrize("path", EVENTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
