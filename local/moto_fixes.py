@@ -19,6 +19,7 @@ def apply() -> None:
     _accept_early_task_callbacks()
     _back_up_only_touched_items()
     _release_the_lock_while_long_polling()
+    _measure_visibility_limits_per_receive()
 
 
 def _serialise_requests() -> None:
@@ -136,3 +137,30 @@ def _back_up_only_touched_items() -> None:
         return
     transact_write_items.backs_up_touched_items = True  # type: ignore[attr-defined]
     DynamoDBBackend.transact_write_items = transact_write_items
+
+
+def _measure_visibility_limits_per_receive() -> None:
+    """AWS measures ChangeMessageVisibility's 12-hour limit from each receive ("from the time
+    Amazon SQS receives the ReceiveMessage request"), moto from the first send: a retry schedule
+    longer than 12 hours in all (Real Estate's webhook backoff over a day) is refused by moto
+    alone. Here a timeout of 0 to 43,200 seconds is accepted on every receive, as in AWS."""
+    from moto.sqs.exceptions import InvalidParameterValue, ReceiptHandleIsInvalid
+    from moto.sqs.models import SQSBackend
+
+    if getattr(SQSBackend.change_message_visibility, "per_receive", False):
+        return
+
+    def change_message_visibility(backend: Any, queue_name: str, receipt_handle: str, visibility_timeout: int) -> None:
+        if not 0 <= int(visibility_timeout) <= 43_200:
+            raise InvalidParameterValue("VisibilityTimeout must be between 0 and 43200 seconds")
+        queue = backend.get_queue(queue_name)
+        for message in queue._messages:
+            if message.had_receipt_handle(receipt_handle):
+                message.change_visibility(int(visibility_timeout))
+                if message.visible and message in queue.pending_messages:
+                    queue.pending_messages.remove(message)
+                return
+        raise ReceiptHandleIsInvalid
+
+    change_message_visibility.per_receive = True  # type: ignore[attr-defined]
+    SQSBackend.change_message_visibility = change_message_visibility  # type: ignore[method-assign]

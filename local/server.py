@@ -122,8 +122,12 @@ class LocalServer:
             chosen[api_id] = server.server_address[1]
         if self.ephemeral_ports:
             self.runtime.use_ports(chosen)
-        lines = [f"API {api_id} {self.runtime.public_base_url(api_id)}" for api_id in chosen]
+        lines = [f"API {api_id} {self.runtime.public_base_url(api_id)}" for api_id in self._by_port(chosen)]
         return lines + self.runtime.websockets.start(ephemeral_ports=self.ephemeral_ports)
+
+    def _by_port(self, api_ids: Any) -> list[str]:
+        """The documented ports' order (3001 JIGA ... 3005 BlueMarble), whatever the template's."""
+        return sorted(api_ids, key=lambda api_id: self.runtime.ports[api_id])
 
     def stop(self) -> None:
         for server in self.servers:
@@ -142,7 +146,7 @@ def main() -> None:
     server = LocalServer(runtime)
     for line in server.start():
         print(line, flush=True)
-    for api_id in runtime.http_api_ids():
+    for api_id in sorted(runtime.http_api_ids(), key=lambda api_id: runtime.ports[api_id]):
         print(f"DOCS {api_id} {runtime.base_url(api_id)}/docs", flush=True)
     for line in operator_lines:
         print(line, flush=True)

@@ -162,10 +162,7 @@ def bluemarble(bluemarble_client) -> BlueMarbleDriver:
 @pytest.fixture(scope="session")
 def realestate_queues(runtime) -> dict[str, str]:
     """The Real Estate queue URLs by logical id, with the spec's rate limits lifted for the suite
-    (their own test sets them back) and moto's visibility limit measured per receive, as in AWS."""
-    from tests.support.realestate import lift_visibility_limit
-
-    lift_visibility_limit()
+    (their own test sets them back)."""
     runtime.reconfigure(
         RealEstateRateLimitPerMinute="1000000",
         RealEstateUploadRateLimitPerMinute="1000000",

@@ -195,34 +195,6 @@ class RealEstateDriver:
         self.settle()
 
 
-def lift_visibility_limit() -> None:
-    """A moto gap the webhook retries meet: AWS measures the 12-hour visibility limit from each
-    receive ("from the time Amazon SQS receives the ReceiveMessage request"), moto from the first
-    send, so a retry schedule longer than 12 hours in all is refused by moto alone. (This belongs
-    in local/moto_fixes.py; until it is there, the Real Estate tests apply it.)"""
-    from moto.sqs.models import SQSBackend
-
-    if getattr(SQSBackend.change_message_visibility, "per_receive", False):
-        return
-
-    def change_message_visibility(self: Any, queue_name: str, receipt_handle: str, visibility_timeout: int) -> None:
-        from moto.sqs.exceptions import InvalidParameterValue, ReceiptHandleIsInvalid
-
-        if not 0 <= int(visibility_timeout) <= 43_200:
-            raise InvalidParameterValue("VisibilityTimeout must be between 0 and 43200 seconds")
-        queue = self.get_queue(queue_name)
-        for message in queue._messages:
-            if message.had_receipt_handle(receipt_handle):
-                message.change_visibility(int(visibility_timeout))
-                if message.visible and message in queue.pending_messages:
-                    queue.pending_messages.remove(message)
-                return
-        raise ReceiptHandleIsInvalid
-
-    change_message_visibility.per_receive = True  # type: ignore[attr-defined]
-    SQSBackend.change_message_visibility = change_message_visibility
-
-
 def json_of(response: httpx.Response) -> dict[str, Any]:
     return json.loads(response.content)
 

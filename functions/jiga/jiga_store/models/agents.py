@@ -4,13 +4,15 @@ from functools import lru_cache
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from jiga_store.models.common import (
     ALLOWED_CATEGORIES,
     CLOCK,
     DAYS,
+    AgentName,
     AgentType,
+    GameName,
     Pricing,
     Provider,
     Rank,
@@ -28,15 +30,13 @@ class Features(SpecModel):
 
 
 class Specialization(SpecModel):
-    games: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]] = Field(
-        min_length=1, max_length=20
-    )
+    games: list[GameName] = Field(min_length=1, max_length=20)
     focus: str = Field(min_length=1, max_length=200)
     specialistType: Literal["Trained", "Experience"]
 
 
 class CreateAgentRequest(SpecModel):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=50)]
+    name: AgentName
     rank: Rank
     type: AgentType
     provider: Provider

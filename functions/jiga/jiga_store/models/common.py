@@ -10,11 +10,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from shared.text import trimmed
+
 Rank = Literal["Bronze", "Silver", "Gold", "Platinum"]
 AgentType = Literal["Assistant", "Mentor", "Specialist"]
 Provider = Literal["gemini", "google", "openai"]
 ToolId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+Tag = trimmed(1, 30)
+GameName = trimmed(1, 60)
+AgentName = trimmed(3, 50)
 
 
 def _integral(value: Any) -> Any:

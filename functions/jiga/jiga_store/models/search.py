@@ -1,15 +1,16 @@
 """Marketplace search: its query parameters and its answer."""
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from jiga_store.models.common import AgentType, Pricing, Rank
+from shared.text import trimmed
 
 SortBy = Literal["relevance", "price_asc", "price_desc", "rating", "popular"]
 SEARCH_LIST_FIELDS = ("game", "rank", "type", "specialization")
 _CANONICAL = {value.lower(): value for value in (*Rank.__args__, *AgentType.__args__)}  # type: ignore[attr-defined]
-SearchValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+SearchValue = trimmed(1, 100)
 
 
 def _split_values(raw: Any, keep_whole: bool) -> list[str]:
