@@ -166,7 +166,6 @@ def measure_cold_starts(
         name = f"{function_id} ({request.label})"
         cases.append(Case(name, runtime.functions[function_id].handler, api_id, request, function_id))
 
-    hidden = ",".join(hidden_packages())
     results = [CaseResult(case) for case in cases]
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         snapshot_path = Path(directory) / "snapshot.json"
@@ -175,6 +174,7 @@ def measure_cold_starts(
         for index, case in enumerate(cases):
             spec_path = Path(directory) / f"case-{index}.json"
             spec_path.write_text(json.dumps(_spec(runtime, case, snapshot_path)))
+            hidden = ",".join(hidden_packages(requirement_files(runtime, case)))
             specs.append((spec_path, _environment(runtime, case, hidden)))
         for run in range(runs):
             log(f"cold start: run {run + 1}/{runs} ({len(cases)} fresh interpreters)")
@@ -370,13 +370,22 @@ def _requirement_name(requirement: str) -> str | None:
     return found.group(1) if found else None
 
 
-def deployed_distributions() -> set[str]:
-    """The layer's pinned requirements, each API's own (``functions/<api>/requirements.txt``, which
-    sam build installs with that API's functions) and Lambda's boto3, with all they depend on."""
-    requirement_files = [LAYER_REQUIREMENTS, *sorted((ROOT / "functions").glob("*/requirements.txt"))]
+def requirement_files(runtime: Any, case: Case) -> list[Path]:
+    """What ``sam build`` installs for this function: the shared layer's pinned requirements, its
+    CodeUri's ``requirements.txt`` and each layer's it names (Loqua's AES layer for the user-token
+    function only). Per function: Cosmic's ``cryptography`` is not in a JIGA function's package."""
+    files = [LAYER_REQUIREMENTS]
+    if not case.is_floor:
+        function = runtime.functions[case.function_id]
+        files += [function.code_uri / "requirements.txt", *(layer / "requirements.txt" for layer in function.layers)]
+    return sorted({path.resolve() for path in files if path.is_file()})
+
+
+def deployed_distributions(files: list[Path]) -> set[str]:
+    """The distributions the requirement files name, Lambda's boto3, and all they depend on."""
     wanted = [
         name
-        for requirements in requirement_files
+        for requirements in files
         for line in requirements.read_text().splitlines()
         if line.strip() and not line.lstrip().startswith("#")
         for name in [_requirement_name(line)]
@@ -396,9 +405,10 @@ def deployed_distributions() -> set[str]:
     return deployed
 
 
-def hidden_packages() -> list[str]:
-    """Top-level modules installed here (tooling, moto's dependencies) that Lambda will not have."""
-    deployed = deployed_distributions()
+def hidden_packages(files: list[Path]) -> list[str]:
+    """Top-level modules installed here (tooling, moto's dependencies, another function's
+    packages) that the function deployed from these requirement files will not have."""
+    deployed = deployed_distributions(files)
     return sorted(
         module
         for module, owners in packages_distributions().items()

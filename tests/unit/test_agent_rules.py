@@ -5,7 +5,9 @@ from typing import Any
 import pytest
 
 from jiga_store.logic import agents as rules
-from jiga_store.models.api import AgentConfiguration, CreateAgentRequest, Listing, Pricing
+from jiga_store.models.agents import CreateAgentRequest, Listing
+from jiga_store.models.common import Pricing
+from jiga_store.models.configuration import AgentConfiguration
 from shared.errors import Forbidden, Unprocessable
 from shared.ledger import Posting, system_account, user_account
 from tests.support.jiga import agent_payload

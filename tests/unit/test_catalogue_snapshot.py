@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from jiga_store.logic.catalogue import WarmCatalogue, change_bucket, change_buckets, decode_snapshot, encode_snapshot
+from jiga_store.logic.catalogue import WarmCatalogue, decode_snapshot, encode_snapshot
+from jiga_store.logic.change_log import change_bucket, change_buckets
 from jiga_store.logic.marketplace import CatalogueIndex, search
-from jiga_store.models.api import SearchParams
+from jiga_store.models.search import SearchParams
 from tests.unit.test_marketplace_search import ASSETS, NOW, FakeCatalogue, FakeClock, projection
 
 WORDS = [

@@ -15,7 +15,7 @@ from jiga_store.logic.marketplace import (
     query_terms,
     search,
 )
-from jiga_store.models.api import SearchParams, SearchResponse
+from jiga_store.models.search import SearchParams, SearchResponse
 
 NOW = datetime(2024, 1, 15, 10, 30, tzinfo=UTC)
 ASSETS = "https://assets.example"

@@ -1,40 +1,58 @@
-"""Cached wiring shared by the Loqua handlers: repositories, the queue, secrets, the context cache."""
+"""Cached wiring shared by the Loqua handlers: repositories, the queue, secrets, the context cache.
+
+Each getter imports what it builds when it is first called: every Loqua function imports this
+module and uses one or two of the getters, so importing every repository up front was paid by
+every cold start (docs/performance.md, section 1).
+"""
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from loqua_agent.dal.agents import AgentTokenRepository
-from loqua_agent.dal.learners import LearnerRepository
-from loqua_agent.dal.queue import ProgressQueue
-from loqua_agent.dal.rooms import RoomRepository
-from loqua_agent.logic.context import ContextCache
 from loqua_agent.settings import get_loqua_settings
 from shared import aws
 from shared.errors import ServiceUnavailable
-from shared.identity import UserDirectory
+
+if TYPE_CHECKING:
+    from loqua_agent.dal.agents import AgentTokenRepository
+    from loqua_agent.dal.learners import LearnerRepository
+    from loqua_agent.dal.queue import ProgressQueue
+    from loqua_agent.dal.rooms import RoomRepository
+    from loqua_agent.logic.context import ContextCache
+    from shared.identity import UserDirectory
 
 
 @lru_cache(maxsize=1)
-def users() -> UserDirectory:
+def users() -> "UserDirectory":
+    from shared.identity import UserDirectory
+
     return UserDirectory(get_loqua_settings().loqua_table)
 
 
 @lru_cache(maxsize=1)
-def agent_tokens() -> AgentTokenRepository:
+def agent_tokens() -> "AgentTokenRepository":
+    from loqua_agent.dal.agents import AgentTokenRepository
+
     return AgentTokenRepository(get_loqua_settings().loqua_table)
 
 
 @lru_cache(maxsize=1)
-def learners() -> LearnerRepository:
+def learners() -> "LearnerRepository":
+    from loqua_agent.dal.learners import LearnerRepository
+
     return LearnerRepository(get_loqua_settings().loqua_table)
 
 
 @lru_cache(maxsize=1)
-def rooms() -> RoomRepository:
+def rooms() -> "RoomRepository":
+    from loqua_agent.dal.rooms import RoomRepository
+
     return RoomRepository(get_loqua_settings().loqua_table)
 
 
 @lru_cache(maxsize=1)
-def progress_queue() -> ProgressQueue:
+def progress_queue() -> "ProgressQueue":
+    from loqua_agent.dal.queue import ProgressQueue
+
     url = get_loqua_settings().progress_queue_url
     if not url:
         raise ServiceUnavailable("The progress queue is not configured")
@@ -42,8 +60,10 @@ def progress_queue() -> ProgressQueue:
 
 
 @lru_cache(maxsize=1)
-def context_cache() -> ContextCache:
+def context_cache() -> "ContextCache":
     """Kept for the life of the warm instance (see logic/context.py)."""
+    from loqua_agent.logic.context import ContextCache
+
     return ContextCache(get_loqua_settings().context_cache_seconds)
 
 

@@ -10,14 +10,16 @@ token shapes and the error codes are each API's own (e.g. ``jiga_store.handlers.
 import re
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from shared import aws, passwords
 from shared.dynamo import cancellation_codes, from_item, to_item
 from shared.errors import Conflict, Unauthorized, utc_now_iso
-from shared.ledger import ExtraWrite
+
+if TYPE_CHECKING:  # the ledger is loaded by the functions that move money, not by every login
+    from shared.ledger import ExtraWrite
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
@@ -46,7 +48,7 @@ class UserDirectory:
         roles: list[str] | None = None,
         profile: Mapping[str, Any] | None = None,
         user_id: str | None = None,
-        extra_writes: list[ExtraWrite] | None = None,
+        extra_writes: "list[ExtraWrite] | None" = None,
     ) -> dict:
         """Create a user, claiming the email exactly once. ``extra_writes`` commit in the same
         transaction (a unique username claimed with the email); a failed condition of one raises

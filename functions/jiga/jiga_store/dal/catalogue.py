@@ -46,7 +46,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from jiga_store.logic.catalogue import change_bucket, change_buckets
+from jiga_store.logic.change_log import change_bucket, change_buckets
 from shared import aws
 from shared.dynamo import cancellation_codes, from_item, to_item, to_value
 from shared.errors import InvalidInput, NotFound, utc_now_iso

@@ -8,7 +8,7 @@ from jiga_store import dependencies
 from jiga_store.identity import jiga_app
 from jiga_store.logic import agents as logic
 from jiga_store.logic.configuration import read_configuration
-from jiga_store.models.api import (
+from jiga_store.models.agents import (
     AgentResponse,
     CreateAgentRequest,
     PublishRequest,

@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, Response
 
 from jiga_store import dependencies
 from jiga_store.identity import access_token, jiga_app, refresh_sessions
-from jiga_store.logic.shopify import claim_pending_credits
 from jiga_store.models.auth import LoginRequest, RefreshRequest, RegisterRequest, TokenResponse
 from jiga_store.settings import API_NAME
 from shared.app import lambda_handler
@@ -37,6 +36,10 @@ def _tokens(user_id: str, roles: list[str]) -> dict[str, Any]:
 
 
 def deliver_held_purchases(user: dict[str, Any]) -> None:
+    # Only a registration can have held purchases: the Shopify logic is loaded by the first
+    # registration an instance serves, not by every cold start of login and refresh.
+    from jiga_store.logic.shopify import claim_pending_credits
+
     try:
         claim_pending_credits(user["userId"], user["email"], dependencies.shopify())
     except Exception:

@@ -12,7 +12,7 @@ from jiga_store import dependencies
 from jiga_store.identity import jiga_app
 from jiga_store.logic.availability import availability_at
 from jiga_store.logic.sessions import hire_agent
-from jiga_store.models.api import HireRequest, HireResponse
+from jiga_store.models.hire import HireRequest, HireResponse
 from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
 from shared.idempotency import respond_idempotently

@@ -22,14 +22,9 @@ from jiga_store import dependencies
 from jiga_store.identity import jiga_app
 from jiga_store.logic import marketplace as logic
 from jiga_store.logic.reviews import listing_reviews
-from jiga_store.models.api import (
-    CURSOR_PATTERN,
-    SEARCH_LIST_FIELDS,
-    ListingReviews,
-    SearchParams,
-    SearchResponse,
-    search_parameters,
-)
+from jiga_store.models.common import CURSOR_PATTERN
+from jiga_store.models.reviews import ListingReviews
+from jiga_store.models.search import SEARCH_LIST_FIELDS, SearchParams, SearchResponse, search_parameters
 from jiga_store.settings import get_jiga_settings
 from shared.app import lambda_handler
 from shared.auth import Principal, optional_principal

@@ -9,7 +9,8 @@ from jiga_store import dependencies
 from jiga_store.identity import jiga_app
 from jiga_store.logic.reviews import review_hire
 from jiga_store.logic.sessions import start_session, visible_session
-from jiga_store.models.api import Review, ReviewRequest, SessionResponse, StartSessionRequest, StartSessionResponse
+from jiga_store.models.reviews import Review, ReviewRequest
+from jiga_store.models.sessions import SessionResponse, StartSessionRequest, StartSessionResponse
 from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
 from shared.idempotency import respond_idempotently

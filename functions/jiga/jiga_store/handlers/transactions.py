@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from jiga_store import dependencies
 from jiga_store.identity import jiga_app
 from jiga_store.logic import purchases, transfers
-from jiga_store.models.api import PurchaseRequest, PurchaseResponse, TransferRequest, TransferResponse
+from jiga_store.models.transactions import PurchaseRequest, PurchaseResponse, TransferRequest, TransferResponse
 from jiga_store.settings import get_jiga_settings
 from shared.app import lambda_handler
 from shared.auth import Principal, current_principal

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from jiga_store import dependencies
 from jiga_store.identity import jiga_app
 from jiga_store.logic.agents import grant_dofs
-from jiga_store.models.api import CURSOR_PATTERN, GrantRequest, GrantResponse, WalletResponse
+from jiga_store.models.common import CURSOR_PATTERN
+from jiga_store.models.wallet import GrantRequest, GrantResponse, WalletResponse
 from jiga_store.settings import DOF
 from shared.app import lambda_handler
 from shared.auth import Principal, current_principal, require_role

@@ -13,13 +13,18 @@ unit tests can drive them with fakes. Every number the spec left open is named h
   once it holds the ``experience_specialist`` achievement (earned from completed hires).
 """
 
-import uuid
-from typing import Any, Protocol
+from __future__ import annotations
 
-from jiga_store.models.api import AgentConfiguration, CreateAgentRequest, Listing
+import uuid
+from typing import TYPE_CHECKING, Any, Protocol
+
 from jiga_store.settings import DOF
 from shared.errors import Forbidden, InvalidInput, NotFound, Unprocessable, utc_now_iso
 from shared.ledger import ExtraWrite, Ledger, PostedTransaction, Posting, system_account, user_account
+
+if TYPE_CHECKING:  # the request models are the agents function's; the sessions logic imports these rules too
+    from jiga_store.models.agents import CreateAgentRequest, Listing
+    from jiga_store.models.configuration import AgentConfiguration
 
 CREATION_COST = {"Bronze": 500, "Silver": 2_000, "Gold": 10_000, "Platinum": 25_000}
 MIN_HOURLY = {"Bronze": 100, "Silver": 250, "Gold": 1_000, "Platinum": 2_500}

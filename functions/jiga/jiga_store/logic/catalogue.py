@@ -39,9 +39,9 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from jiga_store.logic.change_log import change_bucket, epoch, iso
 from jiga_store.logic.marketplace import CatalogueEntry, CatalogueIndex
 from shared.observability import logger
 
@@ -62,31 +62,6 @@ class SnapshotStore(Protocol):
     def read_start(self, until: str, span_seconds: float) -> tuple[dict[str, Any] | None, dict[str, list[str]]]: ...
     def read_snapshot(self, head: dict[str, Any], listing_ids: list[str]) -> tuple[bytes | None, list[dict]]: ...
     def write_snapshot(self, payload: bytes, taken_at: str, listings: int) -> bool: ...
-
-
-def change_bucket(instant: str) -> str:
-    """The ten minutes of the change log an instant falls in: ``2026-11-30T06:1``."""
-    return instant[:15]
-
-
-def change_buckets(until: str, span_seconds: float) -> list[str]:
-    """Every bucket from ``span_seconds`` before ``until`` to ``until``, oldest first."""
-    end = _epoch(until)
-    moment = end - span_seconds
-    buckets = []
-    while True:
-        buckets.append(change_bucket(_iso(moment)))
-        if buckets[-1] == change_bucket(until):
-            return list(dict.fromkeys(buckets))
-        moment = min(moment + 600, end)
-
-
-def _iso(epoch_seconds: float) -> str:
-    return datetime.fromtimestamp(epoch_seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _epoch(instant: str) -> float:
-    return datetime.fromisoformat(instant.replace("Z", "+00:00")).timestamp()
 
 
 # -- the snapshot's bytes ---------------------------------------------------------------------
@@ -202,7 +177,7 @@ class WarmCatalogue:
             self._changed_since_snapshot |= changed > 0
             self._loaded_at = self._looked_at = started
         elif started >= self._next_look:
-            changed = self._index.upsert(self.source.load_changed_since(_iso(self._looked_at - self.overlap_seconds)))
+            changed = self._index.upsert(self.source.load_changed_since(iso(self._looked_at - self.overlap_seconds)))
             self._changed_since_snapshot |= changed > 0
             self._looked_at = started
         else:
@@ -215,11 +190,11 @@ class WarmCatalogue:
         if self.snapshots is None:
             return None
         span = CHANGE_LOG_SPAN_SECONDS + self.overlap_seconds
-        head, log = self.snapshots.read_start(_iso(started), span)
+        head, log = self.snapshots.read_start(iso(started), span)
         if head is None:
             return None
-        taken_at = _epoch(head["takenAt"])
-        since = _iso(taken_at - self.overlap_seconds)
+        taken_at = epoch(head["takenAt"])
+        since = iso(taken_at - self.overlap_seconds)
         from_log = started - taken_at <= CHANGE_LOG_SPAN_SECONDS
         changed = [listing_id for bucket, ids in log.items() if bucket >= change_bucket(since) for listing_id in ids]
         payload, projections = self.snapshots.read_snapshot(head, changed if from_log else [])
@@ -247,10 +222,10 @@ class WarmCatalogue:
             return
         head = self.snapshots.snapshot_head()  # another instance may have written one since
         if head is not None:
-            self._snapshot_taken_at = max(self._snapshot_taken_at or 0.0, _epoch(head["takenAt"]))
+            self._snapshot_taken_at = max(self._snapshot_taken_at or 0.0, epoch(head["takenAt"]))
             if self._looked_at - self._snapshot_taken_at < self.snapshot_every_seconds:
                 return
-        taken_at = _iso(self._looked_at)
+        taken_at = iso(self._looked_at)
         try:
             written = self.snapshots.write_snapshot(encode_snapshot(self._index, taken_at), taken_at, len(self._index))
         except Exception:  # a snapshot is an optimisation: the search still answers

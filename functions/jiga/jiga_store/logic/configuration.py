@@ -7,7 +7,7 @@ Decisions the spec left open (the README's "configuration errors" row):
   boolean, ``"5"`` for a number): 400 ``INVALID_CONFIGURATION``; nothing is converted;
 * a known option outside the spec's range or enum: 422 ``INVALID_CONFIGURATION``;
 * more than 16 KiB (serialised as UTF-8 JSON): 400 ``INVALID_CONFIGURATION``;
-* unknown options are kept, within bounds the OpenAPI document states (``models/api.py``): JSON
+* unknown options are kept, within bounds the OpenAPI document states (``models/configuration.py``): JSON
   values nested at most 3 levels below the option, strings up to 1,000 characters, numbers 0 or
   between 1e-9 and 1e15 in magnitude, lists and objects of up to 20 entries with keys of 1-100
   characters, 50 options at most. Beyond them, and anything DynamoDB could not store anyway
@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from jiga_store.models.api import (
+from jiga_store.models.configuration import (
     EXTRA_DEPTH,
     EXTRA_ENTRIES,
     EXTRA_KEY,

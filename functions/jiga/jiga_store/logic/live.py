@@ -11,7 +11,7 @@ from jiga_store.logic import hire as rules
 from jiga_store.logic.configuration import options_to_store, read_configuration
 from jiga_store.logic.messages import dof_update, error_message, server_message, session_ended
 from jiga_store.logic.sessions import SessionServices, end_session
-from jiga_store.models.api import ConfigurationOptions
+from jiga_store.models.configuration import ConfigurationOptions
 from jiga_store.providers.responder import responder_for
 from shared.errors import DomainError, utc_now_iso
 

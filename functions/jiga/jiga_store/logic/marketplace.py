@@ -66,7 +66,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from jiga_store.logic.availability import AvailabilityNow, Window, availability_in, iso_utc, windows_near
-from jiga_store.models.api import SearchParams
+from jiga_store.models.search import SearchParams
 from shared.pagination import Page, PageRequest, paginate
 
 if TYPE_CHECKING:

@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from jiga_store.models.api import RETURN_URL_PATTERN
+from jiga_store.models.common import RETURN_URL_PATTERN
 from jiga_store.providers.checkout import CheckoutProvider, CheckoutRequest
 from shared.errors import InvalidInput, NotFound, utc_now_iso
 

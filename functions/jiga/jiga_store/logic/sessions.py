@@ -22,7 +22,7 @@ from jiga_store.logic import hire as rules
 from jiga_store.logic.agents import MIN_HOURLY, check_owner, not_found
 from jiga_store.logic.configuration import options_to_store, read_configuration
 from jiga_store.logic.messages import session_ended
-from jiga_store.models.api import ConfigurationOptions
+from jiga_store.models.configuration import ConfigurationOptions
 from jiga_store.settings import API_NAME, DOF
 from shared.errors import Forbidden, InvalidInput, NotFound, ServiceUnavailable, utc_now_iso
 from shared.events import EventLog
