@@ -227,3 +227,4 @@ def test_context_and_sessions_are_in_the_learner_s_audit_log(loqua, tutoring):
         "/api/v1/learner/audit-log", params={"cursor": page["next_cursor"]}, headers=other.headers
     )
     assert foreign.status_code == 400
+    assert foreign.json()["error"]["code"] == "INVALID_CURSOR"

@@ -35,13 +35,21 @@ from shared.errors import InvalidInput
 API_VERSION_HEADER = "API-Version"
 
 
+def _supported_versions(schema: dict[str, Any]) -> None:
+    """The document lists the versions ``data/api_versions.json`` supports (read when the document
+    is built, not on a cold start)."""
+    schema["enum"] = sorted(api_versions().sunsets)
+
+
 def check_api_version(
     request: Request,
-    api_version: str | None = Header(default=None, alias=API_VERSION_HEADER, max_length=32),
+    # Typed str (not Optional) so the document does not offer null: absent is the only "none".
+    api_version: str = Header(default=None, alias=API_VERSION_HEADER, json_schema_extra=_supported_versions),
 ) -> str:
     """Router dependency: the version this request is served with (400 for an unknown one)."""
     versions = api_versions()
-    served = api_version.strip() if api_version else versions.current
+    # An empty header names no version: refused like any unknown one (only an absent header means current).
+    served = api_version.strip() if api_version is not None else versions.current
     if served not in versions.sunsets:
         raise InvalidInput(
             f"API-Version {served} is not supported",

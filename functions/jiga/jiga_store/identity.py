@@ -11,15 +11,13 @@ access tokens already issued lapse within their hour (JIGA does not look session
 from functools import lru_cache
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi import APIRouter, FastAPI
 
 from jiga_store.errors import JIGA_STYLE
 from jiga_store.settings import API_NAME, get_jiga_settings
 from shared.app import create_app
 from shared.auth import Principal, principal_from_claims
-from shared.errors import InvalidInput, ServiceUnavailable
+from shared.errors import ServiceUnavailable
 from shared.tokens import ACCESS, HmacSigningKey, RefreshSessions, TokenPolicy
 
 
@@ -56,46 +54,5 @@ def access_token(user_id: str, roles: list[str], session_id: str) -> tuple[str, 
     return token_policy().issue({"sub": user_id, "roles": roles, "sid": session_id})
 
 
-def _declared_query_names(dependant: Dependant) -> set[str]:
-    names = {param.alias for param in dependant.query_params}
-    for dependency in dependant.dependencies:
-        names |= _declared_query_names(dependency)
-    return names
-
-
-def _query_names(route: APIRoute) -> frozenset[str]:
-    """The query parameters a route takes: its own, those its document declares (search), and the
-    ``name[]`` spelling of the list ones (qs/axios)."""
-    names = _declared_query_names(route.dependant)
-    for parameter in (route.openapi_extra or {}).get("parameters", []):
-        if parameter.get("in") == "query":
-            names.add(parameter["name"])
-            if parameter.get("schema", {}).get("type") == "array":
-                names.add(f"{parameter['name']}[]")
-    return frozenset(names)
-
-
-def no_unknown_query_parameters(request: Request) -> None:
-    """Like the bodies (``extra="forbid"``), a query parameter the route does not take is a 400
-    naming it, as Stripe does: a typo (``?sortby=``) is reported instead of silently ignored."""
-    route = request.scope.get("route")
-    if not isinstance(route, APIRoute):
-        return
-    names = _QUERY_NAMES.get(id(route))
-    if names is None:
-        names = _QUERY_NAMES[id(route)] = _query_names(route)
-    unknown = sorted(set(request.query_params) - names)
-    if unknown:
-        raise InvalidInput(
-            "Unknown query parameter",
-            [{"field": name[:100], "message": "not a parameter of this route"} for name in unknown[:10]],
-        )
-
-
-_QUERY_NAMES: dict[int, frozenset[str]] = {}
-
-
 def jiga_app(*routers: APIRouter, **options: Any) -> FastAPI:
-    for router in routers:
-        router.dependencies.append(Depends(no_unknown_query_parameters))
     return create_app(API_NAME, JIGA_STYLE, routers, authenticate=authenticate, **options)

@@ -36,6 +36,7 @@ USER_ID_MISMATCH = "USER_ID_MISMATCH"  # 403: the body or path names another lea
 USER_NOT_IN_ROOM = "USER_NOT_IN_ROOM"  # 403: the learner is not a participant of room_name now
 AGENT_NOT_IN_ROOM = "AGENT_NOT_IN_ROOM"  # 403: the agent is not a participant of room_name now
 INVALID_REQUEST = "INVALID_REQUEST"  # 400: any other malformed request
+INVALID_CURSOR = "INVALID_CURSOR"  # 400: a cursor the audit log did not issue to this learner
 UNAUTHORIZED = "UNAUTHORIZED"  # 401 on the learners' own routes
 INVALID_WEBHOOK_SIGNATURE = "INVALID_WEBHOOK_SIGNATURE"  # 401: a LiveKit webhook that does not verify
 EXTRA_CODES = (
@@ -44,6 +45,7 @@ EXTRA_CODES = (
     USER_NOT_IN_ROOM,
     AGENT_NOT_IN_ROOM,
     INVALID_REQUEST,
+    INVALID_CURSOR,
     UNAUTHORIZED,
     INVALID_WEBHOOK_SIGNATURE,
     "INVALID_CREDENTIALS",

@@ -27,9 +27,10 @@ from cosmic_ttt.models.auth import (
 from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
 from shared.errors import Conflict, Unauthorized
+from shared.query import no_unknown_query_parameters
 from shared.tokens import jwks
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(check_api_version)])
+router = APIRouter(prefix="/v1", dependencies=[Depends(check_api_version), Depends(no_unknown_query_parameters)])
 
 
 def _session(player_id: str, username: str, roles: list[str]) -> dict[str, Any]:

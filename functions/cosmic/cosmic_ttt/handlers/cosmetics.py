@@ -28,8 +28,9 @@ from shared.app import lambda_handler
 from shared.auth import Principal, current_principal, optional_principal
 from shared.errors import Unauthorized
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(check_api_version)])
+router = APIRouter(prefix="/v1", dependencies=[Depends(check_api_version), Depends(no_unknown_query_parameters)])
 CATALOGUE_MAX_AGE = 3600
 SHOP_MAX_AGE = 60  # the rotation holds until midnight; limited stock changes as players buy
 
@@ -38,10 +39,11 @@ SHOP_MAX_AGE = 60  # the rotation holds until midnight; limited stock changes as
 def list_cosmetics(
     request: Request,
     caller: Principal | None = Depends(optional_principal),
-    category: ItemCategory | None = Query(default=None),
-    tier: Rarity | None = Query(default=None),
-    faction: Faction | None = Query(default=None),
-    affordable: bool | None = Query(default=None, description="Needs a token: filter by the caller's wallet"),
+    # Filters typed without None, so the document does not offer null: absent is the only "any".
+    category: ItemCategory = Query(default=None),
+    tier: Rarity = Query(default=None),
+    faction: Faction = Query(default=None),
+    affordable: bool = Query(default=None, description="Needs a token: filter by the caller's wallet"),
     limit: int = Query(default=20, ge=1, le=100),
     offset: int = Query(default=0, ge=0, le=100_000),
 ) -> Any:

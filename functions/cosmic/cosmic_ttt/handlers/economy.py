@@ -17,8 +17,9 @@ from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
 from shared.errors import InvalidInput
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(check_api_version)])
+router = APIRouter(prefix="/v1", dependencies=[Depends(check_api_version), Depends(no_unknown_query_parameters)])
 
 
 @router.get("/players/{player_id}/wallet", response_model=Wallet, responses=NOT_MODIFIED)
@@ -34,8 +35,9 @@ def get_transactions(
     caller: Principal = Depends(current_principal),
     limit: int = Query(default=50, ge=1, le=100),
     offset: int = Query(default=0, ge=0, le=1_000_000),
-    type: str | None = Query(default=None, max_length=40, description=f"One of {', '.join(economy.TXN_TYPES)}"),
-    currency: Currency | None = Query(default=None),
+    # Filters typed without None, so the document does not offer null: absent is the only "any".
+    type: str = Query(default=None, json_schema_extra={"enum": list(economy.TXN_TYPES)}),
+    currency: Currency = Query(default=None),
 ) -> Any:
     subject = own(player_id, caller)
     if type is not None and type not in economy.TXN_TYPES:

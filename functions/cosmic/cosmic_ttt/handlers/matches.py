@@ -26,8 +26,9 @@ from cosmic_ttt.models.matches import (
 from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(check_api_version)])
+router = APIRouter(prefix="/v1", dependencies=[Depends(check_api_version), Depends(no_unknown_query_parameters)])
 MatchId = Path(min_length=1, max_length=64)
 
 
@@ -69,9 +70,10 @@ def match_history(
     caller: Principal = Depends(current_principal),
     limit: int = Query(default=20, ge=1, le=100),
     offset: int = Query(default=0, ge=0, le=1_000_000),
-    outcome: Outcome | None = Query(default=None),
-    symbol: Symbol | None = Query(default=None),
-    ai_tier: Tier | None = Query(default=None),
+    # Filters typed without None, so the document does not offer null: absent is the only "any".
+    outcome: Outcome = Query(default=None),
+    symbol: Symbol = Query(default=None),
+    ai_tier: Tier = Query(default=None),
 ) -> Any:
     filters = {"outcome": outcome, "symbol_played": symbol, "ai_tier": ai_tier}
     return matches.history_view(dependencies.services(), caller.user_id, filters, limit, offset)

@@ -25,8 +25,9 @@ from cosmic_ttt.models.progression import (
 from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(check_api_version)])
+router = APIRouter(prefix="/v1", dependencies=[Depends(check_api_version), Depends(no_unknown_query_parameters)])
 
 
 @router.get("/players/{player_id}/progress", response_model=Progress, responses=NOT_MODIFIED)
@@ -61,8 +62,9 @@ def unlock_skill(
 def get_achievements(
     player_id: str = PlayerId,
     caller: Principal = Depends(current_principal),
-    category: Category | None = Query(default=None),
-    status: AchievementStatus | None = Query(default=None),
+    # Filters typed without None, so the document does not offer null: absent is the only "any".
+    category: Category = Query(default=None),
+    status: AchievementStatus = Query(default=None),
 ) -> Any:
     return achievements.list_achievements(dependencies.services(), own(player_id, caller), category, status)
 

@@ -21,10 +21,11 @@
 
 import re
 
+from cosmic_ttt.models.common import USERNAME_PATTERN
 from shared.errors import InvalidInput
 from shared.identity import is_valid_email
 
-USERNAME = re.compile(r"^[A-Za-z0-9_-]{3,20}$")
+USERNAME = re.compile(USERNAME_PATTERN)
 MIN_PASSWORD, MAX_PASSWORD = 10, 128
 COMMON_PASSWORDS = frozenset(
     {
@@ -48,7 +49,7 @@ COMMON_PASSWORDS = frozenset(
 
 
 def check_username(username: str) -> None:
-    if not USERNAME.match(username):
+    if not USERNAME.fullmatch(username):  # fullmatch: "$" alone would let a trailing newline through
         raise InvalidInput(
             "Usernames are 3 to 20 letters, digits, _ or -", {"username": username}, code="INVALID_USERNAME"
         )

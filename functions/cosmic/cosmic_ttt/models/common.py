@@ -4,6 +4,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.numbers import WholeNumbers
+
+# Usernames (logic/accounts.py): 3 to 20 ASCII letters, digits, ``_`` and ``-``.
+USERNAME_PATTERN = r"^[A-Za-z0-9_-]{3,20}$"
+
 Tier = Literal["void_novice", "echoing_acolyte", "grid_walker", "force_adept", "the_eternal"]
 Symbol = Literal["o", "x"]
 Outcome = Literal["win", "draw", "loss"]
@@ -12,9 +17,9 @@ Currency = Literal[
 ]
 
 
-class SpecModel(BaseModel):
+class SpecModel(WholeNumbers):
     """Request bodies as the spec types them: strict (``"amount": "5"`` is a 400, not a 5) and
-    closed (an unknown field is a 400)."""
+    closed (an unknown field is a 400). A whole number written ``5.0`` is read as 5."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 

@@ -83,10 +83,23 @@ class Loadout(BaseModel):
 _SLOT = Field(default=None, max_length=64, description="An owned item's id (or code); null empties the slot")
 
 
+def _items_per_slot(schema: dict[str, Any]) -> None:
+    """Each slot lists the catalogue's items that fit it, by id and by code (read when the document
+    is built): any other value is 400 (INVALID_SLOT_ITEM, or ITEM_NOT_OWNED for an unknown item),
+    and of these only the caller's own are accepted (400 ITEM_NOT_OWNED otherwise)."""
+    from cosmic_ttt.catalogue import cosmetics
+    from cosmic_ttt.logic.cosmetics import fits
+
+    for slot, field in schema["properties"].items():
+        fitting = [item for item in cosmetics().items if fits(item, slot)]
+        values = sorted({value for item in fitting for value in (item.item_id, item.item_code)})
+        field["anyOf"] = [{"type": "string", "enum": values}, {"type": "null"}]
+
+
 class LoadoutUpdate(BaseModel):
     """The slots to change; a slot left out keeps its item."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_items_per_slot)
 
     symbol_trail_o: ItemRef = _SLOT
     symbol_trail_x: ItemRef = _SLOT

@@ -1,6 +1,8 @@
 """Bodies of the economy routes: wallet, transactions, conversion."""
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from cosmic_ttt.models.common import Currency, Pagination, SpecModel
 
@@ -37,7 +39,26 @@ class Transactions(BaseModel):
     pagination: Pagination
 
 
+def _conversion_pairs(schema: dict[str, Any]) -> None:
+    """The pairs ``data/economy.json`` converts, each with the least amount that buys one unit
+    (anything else is 400 INVALID_CONVERSION / INVALID_AMOUNT). Read when the document is built."""
+    from cosmic_ttt.catalogue import economy
+
+    schema["anyOf"] = [
+        {
+            "properties": {
+                "from_currency": {"const": rate.from_currency},
+                "to_currency": {"const": rate.to_currency},
+                "amount": {"minimum": rate.from_units},
+            }
+        }
+        for rate in economy().conversions.values()
+    ]
+
+
 class ConvertRequest(SpecModel):
+    model_config = ConfigDict(json_schema_extra=_conversion_pairs)
+
     from_currency: Currency
     to_currency: Currency
     amount: int = Field(ge=1, le=1_000_000_000)

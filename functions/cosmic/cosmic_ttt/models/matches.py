@@ -17,9 +17,12 @@ class StartMatchRequest(SpecModel):
     symbol_choice: Symbol
 
 
+_CELL = {"minimum": 0, "maximum": 2}  # checked by the move's rules, so that it is the spec's INVALID_CELL
+
+
 class MoveRequest(SpecModel):
-    row: int = Field(description="0 to 2; anything else is 400 INVALID_CELL")
-    col: int = Field(description="0 to 2; anything else is 400 INVALID_CELL")
+    row: int = Field(description="0 to 2; anything else is 400 INVALID_CELL", json_schema_extra=_CELL)
+    col: int = Field(description="0 to 2; anything else is 400 INVALID_CELL", json_schema_extra=_CELL)
 
 
 class Move(BaseModel):

@@ -1,8 +1,10 @@
 """Bodies of the trading routes and of operator grants."""
 
+from typing import Annotated, Any
+
 from pydantic import BaseModel, Field
 
-from cosmic_ttt.models.common import Currency, SpecModel
+from cosmic_ttt.models.common import USERNAME_PATTERN, Currency, SpecModel
 
 
 class UnlockRequirements(BaseModel):
@@ -25,10 +27,24 @@ class TradingStatus(BaseModel):
     tax_rate: float
 
 
+def _tradeable(schema: dict[str, Any]) -> None:
+    from cosmic_ttt.catalogue import economy
+
+    schema["enum"] = [name for name, rule in economy().currencies.items() if rule.tradeable]
+
+
+def _trade_amounts(schema: dict[str, Any]) -> None:
+    from cosmic_ttt.catalogue import economy
+
+    schema.update(minimum=economy().trading.min_amount, maximum=economy().trading.max_amount)
+
+
 class TradeRequest(SpecModel):
-    receiver_username: str = Field(min_length=1, max_length=64)
-    resource_type: Currency
-    amount: int = Field(description="5 to 50; anything else is 400 INVALID_AMOUNT")
+    # Rules of data/economy.json, stated in the document (read when it is built) and checked by
+    # logic/trading.py with the spec's codes: a name no player can have is 404 RECEIVER_NOT_FOUND.
+    receiver_username: str = Field(min_length=1, max_length=64, json_schema_extra={"pattern": USERNAME_PATTERN})
+    resource_type: Currency = Field(json_schema_extra=_tradeable)
+    amount: int = Field(description="5 to 50; anything else is 400 INVALID_AMOUNT", json_schema_extra=_trade_amounts)
 
 
 class TradeResponse(BaseModel):
@@ -45,7 +61,7 @@ class TradeResponse(BaseModel):
 
 
 class GrantRequest(SpecModel):
-    currencies: dict[Currency, int] = Field(default_factory=dict)
+    currencies: dict[Currency, Annotated[int, Field(ge=1, le=1_000_000)]] = Field(default_factory=dict)
     cosmic_resonance: int = Field(default=0, ge=0, le=1_000_000)
     matches_played: int = Field(default=0, ge=0, le=10_000)
     reason: str = Field(min_length=1, max_length=200)

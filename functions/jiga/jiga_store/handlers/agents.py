@@ -20,8 +20,9 @@ from jiga_store.settings import get_jiga_settings
 from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/agents")
+router = APIRouter(prefix="/api/v1/agents", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 def agent_view(agent: dict[str, Any]) -> dict[str, Any]:

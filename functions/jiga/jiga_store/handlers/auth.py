@@ -13,7 +13,7 @@ live tokens.
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
 from jiga_store import dependencies
 from jiga_store.identity import access_token, jiga_app, refresh_sessions
@@ -22,8 +22,9 @@ from jiga_store.settings import API_NAME
 from shared.app import lambda_handler
 from shared.errors import Unauthorized
 from shared.observability import log_exception
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/auth")
+router = APIRouter(prefix="/api/v1/auth", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 def _tokens(user_id: str, roles: list[str]) -> dict[str, Any]:

@@ -17,8 +17,9 @@ from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
 from shared.errors import utc_now_iso
 from shared.events import format_sse
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/events")
+router = APIRouter(prefix="/api/v1/events", dependencies=[Depends(no_unknown_query_parameters)])
 _EVENT_ID = re.compile(r"^\d{13}-[0-9a-f]{8}$")
 
 

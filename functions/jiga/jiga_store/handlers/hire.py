@@ -16,8 +16,9 @@ from jiga_store.models.hire import HireRequest, HireResponse
 from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/marketplace")
+router = APIRouter(prefix="/api/v1/marketplace", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 def _available(availability: dict[str, Any], moment: Any) -> bool:

@@ -28,8 +28,9 @@ from jiga_store.models.search import SEARCH_LIST_FIELDS, SearchParams, SearchRes
 from jiga_store.settings import get_jiga_settings
 from shared.app import lambda_handler
 from shared.auth import Principal, optional_principal
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/marketplace")
+router = APIRouter(prefix="/api/v1/marketplace", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 def search_params(query: QueryParams) -> SearchParams:

@@ -14,8 +14,9 @@ from jiga_store.models.sessions import SessionResponse, StartSessionRequest, Sta
 from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/sessions")
+router = APIRouter(prefix="/api/v1/sessions", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.post("", status_code=201, response_model=StartSessionResponse)

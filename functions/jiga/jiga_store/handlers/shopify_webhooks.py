@@ -7,7 +7,7 @@ is no bearer token: the HMAC under the shop's secret is the caller's identity.
 import hashlib
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -20,8 +20,9 @@ from jiga_store.settings import API_NAME
 from shared.app import lambda_handler
 from shared.errors import InvalidInput, Unauthorized
 from shared.observability import logger
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.post(shopify.WEBHOOK_PATH)

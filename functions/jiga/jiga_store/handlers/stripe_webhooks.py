@@ -6,7 +6,7 @@ is no bearer token: the ``Stripe-Signature`` under the endpoint's secret is the 
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -19,8 +19,9 @@ from jiga_store.settings import API_NAME
 from shared.app import lambda_handler
 from shared.errors import InvalidInput, Unauthorized
 from shared.observability import logger
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.post(stripe.WEBHOOK_PATH)

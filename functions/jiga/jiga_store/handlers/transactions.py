@@ -18,8 +18,9 @@ from shared.app import lambda_handler
 from shared.auth import Principal, current_principal
 from shared.errors import NotFound
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/transactions")
+router = APIRouter(prefix="/api/v1/transactions", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.post("/purchase", response_model=PurchaseResponse)

@@ -15,8 +15,9 @@ from shared.auth import Principal, current_principal, require_role
 from shared.errors import InvalidInput, NotFound, Unprocessable
 from shared.idempotency import respond_idempotently
 from shared.ledger import LedgerEntry, user_account
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 def entry_view(entry: LedgerEntry) -> dict[str, Any]:

@@ -22,11 +22,13 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from loqua_agent.errors import INVALID_CURSOR
 from loqua_agent.logic.audit import RETENTION_SECONDS, AuditEntry
 from loqua_agent.logic.progress import Snapshot, TotalsChange
 from loqua_agent.logic.races import SessionIdTaken, VersionConflict
 from shared import aws
 from shared.dynamo import cancellation_codes, from_item, to_item, to_value
+from shared.errors import InvalidInput
 from shared.pagination import CursorPage, decode_cursor, encode_cursor
 
 
@@ -109,18 +111,23 @@ class LearnerRepository:
             "Limit": limit,
         }
         if cursor:
-            start = decode_cursor(cursor)
-            if start.get("pk") != {"S": f"USER#{learner_id}"} or not start.get("sk", {}).get("S", "").startswith(
-                "AUDIT#"
-            ):
-                from shared.errors import InvalidInput
-
-                raise InvalidInput("Invalid pagination cursor")
-            request["ExclusiveStartKey"] = start
+            request["ExclusiveStartKey"] = self._audit_start(learner_id, cursor)
         response = aws.dynamodb().query(**request)
         items = [from_item(item) for item in response.get("Items", [])]
         last = response.get("LastEvaluatedKey")
         return CursorPage(items, encode_cursor(last) if last else None)
+
+    @staticmethod
+    def _audit_start(learner_id: str, cursor: str) -> dict[str, Any]:
+        """The key a cursor this learner's audit log issued resumes from. Any other string, however
+        well formed, is 400 INVALID_CURSOR: only the server knows which cursors it issued."""
+        try:
+            start = decode_cursor(cursor)
+        except InvalidInput as error:
+            raise InvalidInput("Invalid pagination cursor", code=INVALID_CURSOR) from error
+        if start.get("pk") != {"S": f"USER#{learner_id}"} or not start.get("sk", {}).get("S", "").startswith("AUDIT#"):
+            raise InvalidInput("Invalid pagination cursor", code=INVALID_CURSOR)
+        return start
 
     # -- writes --------------------------------------------------------------------------------
 

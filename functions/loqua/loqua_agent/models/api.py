@@ -1,7 +1,8 @@
 """Request and response bodies of the agent routes, exactly as the spec spells them.
 
 Bodies are strict: the spec's types only (``"5"`` is not a number, ``0`` is not ``false``) and no
-unknown fields, so a typo in an agent is a 400 naming the field instead of a silent no-op.
+unknown fields, so a typo in an agent is a 400 naming the field instead of a silent no-op. A whole
+number written ``5.0`` is the integer 5, as JSON Schema reads it (``shared.numbers``).
 """
 
 from typing import Annotated, Literal
@@ -9,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from loqua_agent.logic.encryption import CBC
+from shared.numbers import WholeNumbers
 
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]*$")]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -17,7 +19,7 @@ GrammarPoint = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 STRICT = ConfigDict(extra="forbid", strict=True)
 
 
-class UserTokenRequest(BaseModel):
+class UserTokenRequest(WholeNumbers):
     model_config = STRICT
 
     room_name: Annotated[str, StringConstraints(min_length=1, max_length=128)]
@@ -38,7 +40,7 @@ class UserTokenResponse(BaseModel):
     encryption: str | None = Field(default=None, description="Present when aes-256-gcm was asked for")
 
 
-class ProgressData(BaseModel):
+class ProgressData(WholeNumbers):
     model_config = STRICT
 
     words_learned: int | None = Field(default=None, ge=0, le=10_000)
@@ -58,7 +60,7 @@ class ProgressData(BaseModel):
         return self
 
 
-class ProgressRequest(BaseModel):
+class ProgressRequest(WholeNumbers):
     model_config = STRICT
 
     userId: Identifier
@@ -76,7 +78,7 @@ class ProgressResponse(BaseModel):
     batched: bool
 
 
-class VocabularyItem(BaseModel):
+class VocabularyItem(WholeNumbers):
     model_config = STRICT
 
     word: Label
@@ -86,7 +88,7 @@ class VocabularyItem(BaseModel):
     ]
 
 
-class SessionRequest(BaseModel):
+class SessionRequest(WholeNumbers):
     model_config = STRICT
 
     userId: Identifier
@@ -122,7 +124,7 @@ class SessionResponse(BaseModel):
     agent_id: str
 
 
-class ContextRequest(BaseModel):
+class ContextRequest(WholeNumbers):
     model_config = STRICT
 
     userId: Identifier
@@ -175,7 +177,7 @@ class ContextResponse(BaseModel):
     cached: bool
 
 
-class HealthRequest(BaseModel):
+class HealthRequest(WholeNumbers):
     model_config = STRICT
 
     userId: Identifier
