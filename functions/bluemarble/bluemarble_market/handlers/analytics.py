@@ -17,8 +17,9 @@ from bluemarble_market.models.common import OPTIONAL_ISLAND_PATTERN
 from bluemarble_market.settings import get_bluemarble_settings
 from shared.app import lambda_handler
 from shared.auth import Principal
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/marketplace/analytics")
+router = APIRouter(prefix="/api/marketplace/analytics", dependencies=[Depends(no_unknown_query_parameters)])
 _reads = TtlCache()
 Timeframe = Annotated[Literal["7d", "30d", "90d"], Query()]
 

@@ -17,7 +17,7 @@ import hmac
 import secrets
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
 from bluemarble_market import dependencies
 from bluemarble_market.identity import (
@@ -43,8 +43,9 @@ from bluemarble_market.models.auth import (
 from shared import passwords
 from shared.app import lambda_handler
 from shared.errors import Unauthorized
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/auth")
+router = APIRouter(prefix="/api/auth", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 def _player_tokens(profile: dict[str, Any], session_id: str, refresh_token: str | None) -> dict[str, Any]:

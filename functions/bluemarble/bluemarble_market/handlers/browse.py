@@ -30,8 +30,9 @@ from shared.app import lambda_handler
 from shared.auth import Principal
 from shared.errors import InvalidInput
 from shared.pagination import decode_cursor, encode_cursor
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/marketplace")
+router = APIRouter(prefix="/api/marketplace", dependencies=[Depends(no_unknown_query_parameters)])
 _reads = TtlCache()
 
 # An amount from 0 up to the price cap, at most two decimals: the document states it as the server

@@ -30,8 +30,9 @@ from shared.app import lambda_handler
 from shared.auth import Principal
 from shared.errors import InvalidInput, NotFound
 from shared.idempotency import idempotency_key, respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/game")
+router = APIRouter(prefix="/api/game", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.post("/grants", status_code=201, response_model=GrantResponse, response_model_exclude_unset=True)

@@ -13,8 +13,9 @@ from bluemarble_market.logic.market import Player
 from bluemarble_market.models.common import CURSOR_PATTERN
 from bluemarble_market.models.players import InventoryResponse, NotificationsResponse, ProfileResponse, WalletResponse
 from shared.app import lambda_handler
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/players/me")
+router = APIRouter(prefix="/api/players/me", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.get("", response_model=ProfileResponse, response_model_exclude_unset=True)

@@ -15,8 +15,9 @@ from bluemarble_market.models.transactions import HistoryResponse, PurchaseReque
 from shared.app import lambda_handler
 from shared.auth import Principal
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/marketplace")
+router = APIRouter(prefix="/api/marketplace", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.post("/transactions", status_code=201, response_model=PurchaseResponse, response_model_exclude_unset=True)

@@ -23,8 +23,9 @@ from realestate_agent.settings import get_realestate_settings
 from shared.app import lambda_handler
 from shared.errors import InvalidInput
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/agents")
+router = APIRouter(prefix="/api/v1/agents", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.get("", response_model=Envelope[Page[AgentView]])

@@ -24,8 +24,9 @@ from shared.app import lambda_handler
 from shared.errors import InvalidInput
 from shared.events import format_sse
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/conversations")
+router = APIRouter(prefix="/api/v1/conversations", dependencies=[Depends(no_unknown_query_parameters)])
 _CONVERSATION_SORTS = {"startedAt": "startedAt"}
 _MESSAGE_ID = re.compile(r"^msg_[0-9]{14}[0-9a-f]{8}$")
 _SSE_RESPONSE = {

@@ -21,8 +21,9 @@ from realestate_agent.models.leads import (
 from shared.app import lambda_handler
 from shared.errors import InvalidInput
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/leads")
+router = APIRouter(prefix="/api/v1/leads", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.get("", response_model=Envelope[Page[LeadView]])
