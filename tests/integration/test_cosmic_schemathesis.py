@@ -38,7 +38,7 @@ from shared.identity import UserDirectory
 from tests.support.cosmic import PASSWORD, CosmicDriver, Player
 from tests.support.schemathesis_auth import headers_for
 from tests.support.schemathesis_ids import swap_in_existing_ids
-from tests.support.schemathesis_transport import drop_framing_headers
+from tests.support.schemathesis_transport import NEGATIVE_DATA_REJECTION, drop_framing_headers
 
 API = "CosmicHttpApi"
 COMMITTED_DOCUMENT = ROOT / "docs" / "openapi" / "cosmic.json"
@@ -120,9 +120,10 @@ def test_the_document_says_which_operations_need_a_token():
 # VALIDATION_ERROR) to a request the document allows fails the test (see STATE_REFUSALS).
 CONFIG = {
     "checks": {
+        "negative_data_rejection": NEGATIVE_DATA_REJECTION,
         "positive_data_acceptance": {
             "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "410", "429"],
-        }
+        },
     }
 }
 STATE_REFUSALS = {

@@ -37,7 +37,7 @@ from local.server import serve_http_api
 from tests.support.jiga import JigaDriver, User
 from tests.support.schemathesis_auth import headers_for
 from tests.support.schemathesis_ids import swap_in_existing_ids
-from tests.support.schemathesis_transport import drop_framing_headers
+from tests.support.schemathesis_transport import NEGATIVE_DATA_REJECTION, drop_framing_headers
 
 API = "JigaHttpApi"
 COMMITTED_DOCUMENT = ROOT / "docs" / "openapi" / "jiga.json"
@@ -119,7 +119,8 @@ def test_the_document_says_which_operations_need_a_token():
 # allocation under five minutes of that listing). Every 400 is a shape the document itself refuses.
 CONFIG = {
     "checks": {
-        "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "402", "403", "404", "409", "422", "429"]}
+        "negative_data_rejection": NEGATIVE_DATA_REJECTION,
+        "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "402", "403", "404", "409", "422", "429"]},
     }
 }
 schema = schemathesis.openapi.from_path(COMMITTED_DOCUMENT, config=schemathesis.Config.from_dict(CONFIG))

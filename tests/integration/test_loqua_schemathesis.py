@@ -36,7 +36,7 @@ from local.runtime import ROOT, LocalRuntime
 from local.server import serve_http_api
 from tests.support.schemathesis_auth import headers_for
 from tests.support.schemathesis_ids import swap_in_existing_ids
-from tests.support.schemathesis_transport import drop_framing_headers
+from tests.support.schemathesis_transport import NEGATIVE_DATA_REJECTION, drop_framing_headers
 
 API = "LoquaHttpApi"
 COMMITTED_DOCUMENT = ROOT / "docs" / "openapi" / "loqua.json"
@@ -113,6 +113,7 @@ def test_the_document_says_which_operations_need_a_token_and_how_errors_look():
 # other code (say, INVALID_REQUEST) to a request the document allows fails the test.
 CONFIG = {
     "checks": {
+        "negative_data_rejection": NEGATIVE_DATA_REJECTION,
         "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]},
     }
 }
