@@ -16,7 +16,6 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
     allow_header_conformance,
     content_type_conformance,
@@ -38,7 +37,8 @@ from local.server import serve_http_api
 from shared.identity import UserDirectory
 from tests.support.cosmic import PASSWORD, CosmicDriver, Player
 from tests.support.schemathesis_auth import headers_for
-from tests.support.schemathesis_transport import drop_framing_headers
+from tests.support.schemathesis_ids import swap_in_existing_ids
+from tests.support.schemathesis_transport import NEGATIVE_DATA_REJECTION, drop_framing_headers
 
 API = "CosmicHttpApi"
 COMMITTED_DOCUMENT = ROOT / "docs" / "openapi" / "cosmic.json"
@@ -120,9 +120,10 @@ def test_the_document_says_which_operations_need_a_token():
 # VALIDATION_ERROR) to a request the document allows fails the test (see STATE_REFUSALS).
 CONFIG = {
     "checks": {
+        "negative_data_rejection": NEGATIVE_DATA_REJECTION,
         "positive_data_acceptance": {
             "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "410", "429"],
-        }
+        },
     }
 }
 STATE_REFUSALS = {
@@ -154,10 +155,7 @@ schema = schemathesis.openapi.from_path(COMMITTED_DOCUMENT, config=schemathesis.
 @schema.parametrize()
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 def test_cosmic_api_conforms_to_its_openapi_document(case, cosmic_base_url, caller, existing_ids, cosmic):
-    if not _negative(case, ParameterLocation.PATH):  # a deliberately invalid id stays invalid
-        for name, value in (case.path_parameters or {}).items():
-            if name in existing_ids and len(str(value)) % 2 == 0:  # a choice the generated data makes
-                case.path_parameters[name] = existing_ids[name]
+    swap_in_existing_ids(case, existing_ids)
     headers = caller.headers
     if case.path.endswith("/auth/logout"):  # a session of its own: logging out ends the caller's
         headers = cosmic.login(caller.email, PASSWORD).headers
@@ -169,8 +167,3 @@ def test_cosmic_api_conforms_to_its_openapi_document(case, cosmic_base_url, call
         assert code in allowed, (
             f"{case.method} {case.formatted_path}: a request the document allows got {response.text}"
         )
-
-
-def _negative(case, location: ParameterLocation) -> bool:
-    component = case.meta.components.get(location) if case.meta is not None else None
-    return component is not None and component.mode.is_negative

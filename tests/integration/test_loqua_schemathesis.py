@@ -16,7 +16,6 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
     allow_header_conformance,
     content_type_conformance,
@@ -36,7 +35,8 @@ from local.openapi import build_openapi
 from local.runtime import ROOT, LocalRuntime
 from local.server import serve_http_api
 from tests.support.schemathesis_auth import headers_for
-from tests.support.schemathesis_transport import drop_framing_headers
+from tests.support.schemathesis_ids import swap_in_existing_ids
+from tests.support.schemathesis_transport import NEGATIVE_DATA_REJECTION, drop_framing_headers
 
 API = "LoquaHttpApi"
 COMMITTED_DOCUMENT = ROOT / "docs" / "openapi" / "loqua.json"
@@ -113,6 +113,7 @@ def test_the_document_says_which_operations_need_a_token_and_how_errors_look():
 # other code (say, INVALID_REQUEST) to a request the document allows fails the test.
 CONFIG = {
     "checks": {
+        "negative_data_rejection": NEGATIVE_DATA_REJECTION,
         "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]},
     }
 }
@@ -132,10 +133,7 @@ def test_loqua_api_conforms_to_its_openapi_document(case, loqua_base_url, caller
         headers = {}
     else:
         headers = callers["operator"]
-    if not _negative(case, ParameterLocation.PATH):  # a deliberately invalid id stays invalid
-        for name, value in (case.path_parameters or {}).items():
-            if name in callers["ids"] and len(str(value)) % 2 == 0:  # a choice the generated data makes
-                case.path_parameters[name] = callers["ids"][name]
+    swap_in_existing_ids(case, callers["ids"])
     drop_framing_headers(case)
     response = case.call_and_validate(base_url=loqua_base_url, headers=headers_for(case, headers), checks=CHECKS)
     if case.meta is not None and case.meta.generation.mode.is_positive and response.status_code == 400:
@@ -144,8 +142,3 @@ def test_loqua_api_conforms_to_its_openapi_document(case, loqua_base_url, caller
         assert code in allowed, (
             f"{case.method} {case.formatted_path}: a request the document allows got {response.text}"
         )
-
-
-def _negative(case, location: ParameterLocation) -> bool:
-    component = case.meta.components.get(location) if case.meta is not None else None
-    return component is not None and component.mode.is_negative
