@@ -89,8 +89,8 @@ def test_pages_and_cursors_walk_every_listing_once(bluemarble, market):
         {"minPrice": "-1"},
         {"minPrice": "abc"},
         {"minPrice": "1.001"},
-        {"minPrice": "5", "maxPrice": "1"},
-        {"cursor": "not-a-cursor"},
+        {"minPrice": "1e2"},
+        {"cursor": "not a cursor"},
     ],
 )
 def test_bad_search_parameters_are_a_400(bluemarble, params):
@@ -109,7 +109,20 @@ def test_a_cursor_from_another_sort_is_refused(bluemarble, market):
         params={"sort": "price_asc", "cursor": page["pagination"]["nextCursor"]},
         headers=viewer.headers,
     )
-    assert response.status_code == 400
+    # well formed (the document's base64url shape), but not a cursor this search issued
+    assert response.status_code == 422 and response.json()["error"]["code"] == "INVALID_CURSOR"
+    forged = bluemarble.client.get(
+        "/api/marketplace/listings", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=viewer.headers
+    )
+    assert forged.status_code == 422 and forged.json()["error"]["code"] == "INVALID_CURSOR"
+
+
+def test_a_minimum_price_above_the_maximum_is_an_empty_page(bluemarble, market):
+    viewer = bluemarble.funded()
+    response = bluemarble.client.get(
+        "/api/marketplace/listings", params={"minPrice": "5", "maxPrice": "1"}, headers=viewer.headers
+    )
+    assert response.status_code == 200 and response.json()["data"]["listings"] == []
 
 
 def test_sold_listings_are_browsed_per_seller(bluemarble):

@@ -8,7 +8,7 @@ import pytest
 from bluemarble_market.logic.catalogue import WarmCatalogue, decode_rows, encode_rows, iso_of, snapshot_rows
 from bluemarble_market.logic.search import CatalogueIndex, Query, row_of, search_listings
 from bluemarble_market.models.listings import ListingPageResponse
-from shared.errors import InvalidInput
+from shared.errors import Unprocessable
 
 NOW = "2025-01-01T00:00:00.000Z"
 
@@ -114,9 +114,9 @@ def test_listings_past_their_time_are_left_out_at_once():
 def test_a_cursor_must_come_from_the_same_sort():
     index = CatalogueIndex([listing(n) for n in range(5)])
     cursor = index.search(Query(limit=2), NOW)["pagination"]["nextCursor"]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Unprocessable, match="not issued"):
         index.search(Query(sort="price_asc", cursor=cursor), NOW)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Unprocessable, match="not issued"):
         index.search(Query(cursor="garbage"), NOW)
 
 

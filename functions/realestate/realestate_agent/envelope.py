@@ -56,6 +56,12 @@ def paged(items: list[Any], page: int, limit: int, total: int) -> dict[str, Any]
     return {"items": items, "pagination": pagination(page, limit, total)}
 
 
+def sort_pattern(allowed: dict[str, str]) -> str:
+    """The document's pattern for a ``sort`` query parameter: exactly what ``parse_sort`` takes
+    (empty means the default; a field alone, or a field and ``:`` alone, sorts ascending)."""
+    return rf"^(({'|'.join(allowed)})(:(asc|desc)?)?)?$"
+
+
 def parse_sort(sort: str | None, allowed: dict[str, str], default: str) -> tuple[str, bool]:
     """``createdAt:desc`` -> (attribute, descending); a field or direction not offered is a 400."""
     field, _, direction = (sort or default).partition(":")

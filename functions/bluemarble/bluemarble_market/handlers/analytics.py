@@ -13,11 +13,13 @@ from bluemarble_market.logic import analytics
 from bluemarble_market.logic.errors import item_not_found
 from bluemarble_market.logic.islands import canonical_island
 from bluemarble_market.models.analytics import PriceHistoryResponse, TrendsResponse
+from bluemarble_market.models.common import OPTIONAL_ISLAND_PATTERN
 from bluemarble_market.settings import get_bluemarble_settings
 from shared.app import lambda_handler
 from shared.auth import Principal
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/marketplace/analytics")
+router = APIRouter(prefix="/api/marketplace/analytics", dependencies=[Depends(no_unknown_query_parameters)])
 _reads = TtlCache()
 Timeframe = Annotated[Literal["7d", "30d", "90d"], Query()]
 
@@ -27,7 +29,7 @@ def price_history(
     itemId: str,  # noqa: N803 - the spec's name
     _caller: Principal = Depends(require(READ)),
     timeframe: Timeframe = "7d",
-    island: Annotated[str | None, Query(max_length=40)] = None,
+    island: Annotated[str | None, Query(max_length=40, json_schema_extra={"pattern": OPTIONAL_ISLAND_PATTERN})] = None,
 ) -> Any:
     item = dependencies.items().get(itemId)
     if item is None:

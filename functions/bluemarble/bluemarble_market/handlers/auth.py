@@ -17,7 +17,7 @@ import hmac
 import secrets
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
 from bluemarble_market import dependencies
 from bluemarble_market.identity import (
@@ -43,8 +43,9 @@ from bluemarble_market.models.auth import (
 from shared import passwords
 from shared.app import lambda_handler
 from shared.errors import Unauthorized
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/auth")
+router = APIRouter(prefix="/api/auth", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 def _player_tokens(profile: dict[str, Any], session_id: str, refresh_token: str | None) -> dict[str, Any]:
@@ -82,7 +83,8 @@ def _new_session(profile: dict[str, Any]) -> dict[str, Any]:
 
 @router.post("/register", status_code=201, response_model=TokenResponse, response_model_exclude_unset=True)
 def register(body: RegisterRequest) -> Any:
-    island = canonical_island(body.homeIsland, "homeIsland") if body.homeIsland else DEFAULT_HOME_ISLAND
+    given = body.homeIsland.strip() if body.homeIsland else ""  # blank means "not given", as forms send it
+    island = canonical_island(given, "homeIsland") if given else DEFAULT_HOME_ISLAND
     profile = dependencies.users().create(
         body.email, body.password, body.displayName, profile={"homeIsland": island, "userType": STANDARD}
     )

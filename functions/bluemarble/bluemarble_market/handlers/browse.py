@@ -11,28 +11,38 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
+from pydantic import WithJsonSchema
 
 from bluemarble_market import dependencies
 from bluemarble_market.cache import TtlCache
 from bluemarble_market.identity import READ, bluemarble_app, require
 from bluemarble_market.logic import browse
 from bluemarble_market.logic.analytics import days_of
-from bluemarble_market.logic.errors import field_error
+from bluemarble_market.logic.errors import cursor_not_issued, field_error
 from bluemarble_market.logic.listings import STATUSES, listing_view
 from bluemarble_market.logic.money import MAX_PRICE, to_cents
 from bluemarble_market.logic.search import SORTS
 from bluemarble_market.logic.search import Query as SearchQuery
+from bluemarble_market.models.common import CURSOR_PATTERN, amount, amount_schema, decimal_pattern
 from bluemarble_market.models.listings import FavoritesResponse, ListingDetailResponse, ListingPageResponse
 from bluemarble_market.settings import get_bluemarble_settings
 from shared.app import lambda_handler
 from shared.auth import Principal
 from shared.errors import InvalidInput
 from shared.pagination import decode_cursor, encode_cursor
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/marketplace")
+router = APIRouter(prefix="/api/marketplace", dependencies=[Depends(no_unknown_query_parameters)])
 _reads = TtlCache()
 
-PriceParam = Annotated[Decimal | None, Query(ge=0, le=MAX_PRICE, allow_inf_nan=False)]
+# An amount from 0 up to the price cap, at most two decimals: the document states it as the server
+# reads it (a number, or plain digits), so 0.001 or 1e2 are refused by both.
+PriceParam = Annotated[
+    Decimal | None,
+    Query(ge=0, le=MAX_PRICE, allow_inf_nan=False),
+    amount(decimal_pattern(MAX_PRICE, positive=False)),
+    WithJsonSchema(amount_schema(MAX_PRICE, positive=False)),
+]
 Text = Annotated[str | None, Query(max_length=64)]
 
 
@@ -61,11 +71,10 @@ def list_listings(
     sort: Annotated[Literal["newest", "price_asc", "price_desc", "ending_soon"], Query()] = "newest",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    cursor: Annotated[str | None, Query(max_length=512, pattern=CURSOR_PATTERN)] = None,
 ) -> Any:
     low, high = _cents(minPrice, "minPrice"), _cents(maxPrice, "maxPrice")
-    if low is not None and high is not None and low > high:
-        raise field_error("minPrice", "Must not be greater than maxPrice")
+    # minPrice above maxPrice is a range no listing is in: an empty page, as JIGA's search answers
     query = SearchQuery(
         category=_given(category),
         island=_given(island),
@@ -113,14 +122,17 @@ def get_listing(id: str, caller: Principal = Depends(require(READ))) -> Any:
 def favourites(
     caller: Principal = Depends(require(READ)),
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    cursor: Annotated[str | None, Query(max_length=512, pattern=CURSOR_PATTERN)] = None,
 ) -> Any:
     """The caller's favourite listings, newest favourite first (cursor-paged)."""
     start = None
     if cursor:
-        start = decode_cursor(cursor)
+        try:
+            start = decode_cursor(cursor)
+        except InvalidInput as error:
+            raise cursor_not_issued() from error
         if start.get("gsi2pk") != {"S": f"FAVS#{caller.user_id}"}:
-            raise field_error("cursor", "Must be a nextCursor from a previous page")
+            raise cursor_not_issued()
     listing_ids, last = dependencies.listings().favourites_of(caller.user_id, limit, start)
     found = dependencies.listings().many(listing_ids)
     now = datetime.now(UTC)

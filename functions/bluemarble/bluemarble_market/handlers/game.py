@@ -5,15 +5,17 @@ reach these; players get 403 ``FORBIDDEN``. A grant is idempotent by its ``grant
 ``Idempotency-Key`` header): a retry returns the first grant and moves nothing twice.
 """
 
+import re
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 
 from bluemarble_market import dependencies
 from bluemarble_market.identity import GAME_GRANT, GAME_MANAGE, bluemarble_app, require
 from bluemarble_market.logic import players
-from bluemarble_market.logic.islands import canonical_island
+from bluemarble_market.logic.islands import ISLANDS, canonical_island
+from bluemarble_market.models.common import PATH_ISLAND_PATTERN
 from bluemarble_market.models.game import (
     GrantRequest,
     GrantResponse,
@@ -26,10 +28,11 @@ from bluemarble_market.models.game import (
 )
 from shared.app import lambda_handler
 from shared.auth import Principal
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, NotFound
 from shared.idempotency import idempotency_key, respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/game")
+router = APIRouter(prefix="/api/game", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.post("/grants", status_code=201, response_model=GrantResponse, response_model_exclude_unset=True)
@@ -52,13 +55,17 @@ def grant(body: GrantRequest, request: Request, server: Principal = Depends(requ
     return respond_idempotently(request, server.user_id, body.model_dump(mode="json"), run)
 
 
+_ITEM_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_PATH_ISLAND = re.compile(PATH_ISLAND_PATTERN)
+
+
 @router.put("/items/{itemId}", response_model=ItemDefinitionResponse, response_model_exclude_unset=True)
 def define_item(
-    itemId: str,  # noqa: N803 - the spec's name
+    itemId: Annotated[str, Path(json_schema_extra={"pattern": _ITEM_ID.pattern})],  # noqa: N803 - the spec's name
     body: ItemDefinitionRequest,
     _server: Principal = Depends(require(GAME_MANAGE)),
 ) -> Any:
-    if not 1 <= len(itemId) <= 64 or not all(c.isalnum() or c in "-_" for c in itemId):
+    if not _ITEM_ID.fullmatch(itemId):
         raise InvalidInput("Invalid item id", [{"field": "itemId", "message": "Must be 1-64 letters, digits, - or _"}])
     item = {"itemId": itemId, **body.model_dump()}
     dependencies.items().put(item)
@@ -85,15 +92,22 @@ def set_membership(
     return {"success": True, "data": {"playerId": playerId, "userType": profile["userType"]}}
 
 
+def _path_island(name: str, field: str) -> str:
+    if not _PATH_ISLAND.fullmatch(name):
+        raise InvalidInput("Unknown island", [{"field": field, "message": f"Must be one of {', '.join(ISLANDS)}"}])
+    return canonical_island(name, field)
+
+
 @router.put("/routes/{origin}/{destination}", response_model=RouteStatusResponse, response_model_exclude_unset=True)
 def set_route(
-    origin: str, destination: str, body: RouteStatusRequest, _server: Principal = Depends(require(GAME_MANAGE))
+    origin: Annotated[str, Path(json_schema_extra={"pattern": PATH_ISLAND_PATTERN})],
+    destination: Annotated[str, Path(json_schema_extra={"pattern": PATH_ISLAND_PATTERN})],
+    body: RouteStatusRequest,
+    _server: Principal = Depends(require(GAME_MANAGE)),
 ) -> Any:
-    first, second = canonical_island(origin, "origin"), canonical_island(destination, "destination")
-    if first == second:
-        raise InvalidInput(
-            "A route joins two islands", [{"field": "destination", "message": "Must differ from origin"}]
-        )
+    first, second = _path_island(origin, "origin"), _path_island(destination, "destination")
+    if first == second:  # a well-formed path naming a route that does not exist
+        raise NotFound("No sea route joins an island to itself", {"origin": first, "destination": second})
     status = dependencies.market().routes.set_status(first, second, body.status, body.reason)
     return {
         "success": True,

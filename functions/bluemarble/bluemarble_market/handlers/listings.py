@@ -22,8 +22,9 @@ from bluemarble_market.models.listings import (
 )
 from shared.app import lambda_handler
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/marketplace")
+router = APIRouter(prefix="/api/marketplace", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.post("/listings", status_code=201, response_model=ListingResponse, response_model_exclude_unset=True)

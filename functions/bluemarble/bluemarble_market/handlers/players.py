@@ -10,10 +10,12 @@ from bluemarble_market.logic import players
 from bluemarble_market.logic.errors import player_not_found
 from bluemarble_market.logic.islands import DEFAULT_HOME_ISLAND
 from bluemarble_market.logic.market import Player
+from bluemarble_market.models.common import CURSOR_PATTERN
 from bluemarble_market.models.players import InventoryResponse, NotificationsResponse, ProfileResponse, WalletResponse
 from shared.app import lambda_handler
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/players/me")
+router = APIRouter(prefix="/api/players/me", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.get("", response_model=ProfileResponse, response_model_exclude_unset=True)
@@ -38,7 +40,7 @@ def profile(player: Player = Depends(require_player(READ))) -> Any:
 def wallet(
     player: Player = Depends(require_player(READ)),
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+    cursor: Annotated[str | None, Query(max_length=1024, pattern=CURSOR_PATTERN)] = None,
 ) -> Any:
     return {"success": True, "data": players.wallet(dependencies.market(), player.player_id, limit, cursor)}
 

@@ -16,8 +16,9 @@ from bluemarble_market.models.reputation import RateRequest, ReputationResponse
 from bluemarble_market.settings import get_bluemarble_settings
 from shared.app import lambda_handler
 from shared.auth import Principal
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/marketplace/reputation")
+router = APIRouter(prefix="/api/marketplace/reputation", dependencies=[Depends(no_unknown_query_parameters)])
 _reads = TtlCache()
 
 

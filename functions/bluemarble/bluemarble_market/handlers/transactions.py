@@ -10,12 +10,14 @@ from bluemarble_market.identity import READ, TRANSACT, bluemarble_app, require, 
 from bluemarble_market.logic import history
 from bluemarble_market.logic.market import Player
 from bluemarble_market.logic.purchases import purchase
+from bluemarble_market.models.common import CURSOR_PATTERN
 from bluemarble_market.models.transactions import HistoryResponse, PurchaseRequest, PurchaseResponse
 from shared.app import lambda_handler
 from shared.auth import Principal
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/marketplace")
+router = APIRouter(prefix="/api/marketplace", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.post("/transactions", status_code=201, response_model=PurchaseResponse, response_model_exclude_unset=True)
@@ -33,7 +35,7 @@ def transaction_history(
     status: Annotated[Literal["PENDING", "COMPLETED", "FAILED", "REFUNDED"] | None, Query()] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    cursor: Annotated[str | None, Query(max_length=512, pattern=CURSOR_PATTERN)] = None,
 ) -> Any:
     lines = dependencies.purchases().history(caller.user_id, None if type == "all" else type, status)
     return {"success": True, "data": history.history(lines, page, limit, cursor)}

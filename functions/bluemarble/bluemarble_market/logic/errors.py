@@ -46,6 +46,17 @@ def insufficient_space(island: str, units: int, free: int | None = None) -> Unpr
     return Unprocessable("Not enough inventory space for purchase", details, code="INSUFFICIENT_SPACE")
 
 
+def cursor_not_issued() -> Unprocessable:
+    """A cursor of the documented shape (base64url) that this list did not issue: the request is
+    well formed and the list's state refuses it, so 422 (the status of the spec's refusals of
+    valid requests), not 400."""
+    return Unprocessable(
+        "This cursor was not issued for this list",
+        {"cursor": "Must be a nextCursor from a previous page with the same filters and sort"},
+        code="INVALID_CURSOR",
+    )
+
+
 def field_error(field: str, message: str, summary: str = "Invalid request parameters") -> InvalidInput:
     return InvalidInput(summary, [{"field": field, "message": message}])
 

@@ -10,7 +10,7 @@ import base64
 import binascii
 from typing import Any
 
-from bluemarble_market.logic.errors import field_error, transaction_not_found
+from bluemarble_market.logic.errors import cursor_not_issued, transaction_not_found
 from bluemarble_market.logic.money import as_number
 from bluemarble_market.logic.purchases import purchase_view
 
@@ -38,7 +38,7 @@ def history(lines: list[dict[str, Any]], page: int, limit: int, cursor: str | No
         try:
             after = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         except (binascii.Error, ValueError) as error:
-            raise field_error("cursor", "Must be a nextCursor from a previous page") from error
+            raise cursor_not_issued() from error
         start = next((i for i, line in enumerate(lines) if line["sk"] < after), total)
     else:
         start = (page - 1) * limit

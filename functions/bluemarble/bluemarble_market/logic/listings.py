@@ -150,7 +150,7 @@ def create_listing(
     item = market.items.get(item_id)
     if item is None:
         raise item_not_found(item_id)
-    island = canonical_island(island) if island else seller.home_island
+    island = canonical_island(island) if island and island.strip() else seller.home_island
     price_cents = cents_of(price, "pricePerUnit")
     listing_fee = fee(price_cents * quantity, LISTING_FEE_BPS)
     ends = now + parse_duration(duration)

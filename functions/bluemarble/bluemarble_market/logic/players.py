@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from bluemarble_market.logic import accounts
-from bluemarble_market.logic.errors import item_not_found, player_not_found
+from bluemarble_market.logic.errors import cursor_not_issued, item_not_found, player_not_found
 from bluemarble_market.logic.islands import ISLAND_CAPACITY, ISLANDS, canonical_island
 from bluemarble_market.logic.market import Market
 from bluemarble_market.logic.money import COIN, as_number, to_cents
@@ -89,7 +89,10 @@ def grant(
 
 
 def wallet(market: Market, player_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
-    balance, page = market.ledger.history(accounts.wallet(player_id), limit, cursor)
+    try:
+        balance, page = market.ledger.history(accounts.wallet(player_id), limit, cursor)
+    except InvalidInput as error:
+        raise cursor_not_issued() from error
     return {
         "balance": as_number(balance),
         "currency": COIN,

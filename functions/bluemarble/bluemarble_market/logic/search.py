@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bluemarble_market.logic.analytics import category_key
-from bluemarble_market.logic.errors import field_error
+from bluemarble_market.logic.errors import cursor_not_issued
 from bluemarble_market.logic.money import as_number
 
 SORTS = ("newest", "price_asc", "price_desc", "ending_soon")
@@ -353,7 +353,7 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
     except (ValueError, TypeError, UnicodeDecodeError):
         valid = False
     if not valid or isinstance(value, bool):
-        raise field_error("cursor", "Must be a nextCursor from a previous page with the same sort")
+        raise cursor_not_issued()
     return (value, listing_id)
 
 

@@ -4,15 +4,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from bluemarble_market.models.common import StrictBody
+from bluemarble_market.models.common import OPTIONAL_ISLAND_PATTERN, StrictBody
 from shared.identity import is_valid_email, normalise_email
+from shared.text import trimmed
 
 
 class RegisterRequest(StrictBody):
     email: str = Field(min_length=3, max_length=254, json_schema_extra={"format": "email"})
     password: str = Field(min_length=8, max_length=128)
-    displayName: str | None = Field(default=None, min_length=1, max_length=40)
-    homeIsland: str | None = Field(default=None, max_length=40)
+    displayName: trimmed(1, 40) | None = None
+    homeIsland: str | None = Field(default=None, max_length=40, json_schema_extra={"pattern": OPTIONAL_ISLAND_PATTERN})
 
     @field_validator("email")
     @classmethod
@@ -24,16 +25,16 @@ class RegisterRequest(StrictBody):
 
 class LoginRequest(StrictBody):
     email: str = Field(min_length=3, max_length=254)
-    password: str = Field(min_length=1, max_length=128)
+    password: trimmed(1, 128)
 
 
 class RefreshRequest(StrictBody):
-    refreshToken: str = Field(min_length=1, max_length=256)
+    refreshToken: trimmed(1, 256)
 
 
 class ClientCredentialsRequest(StrictBody):
-    clientId: str = Field(min_length=1, max_length=64)
-    clientSecret: str = Field(min_length=1, max_length=256)
+    clientId: trimmed(1, 64)
+    clientSecret: trimmed(1, 256)
 
 
 class PlayerSummary(BaseModel):

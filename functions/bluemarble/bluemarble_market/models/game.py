@@ -1,27 +1,35 @@
 """Bodies of the game servers' routes (grants, item types, memberships, sea routes)."""
 
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 
-from bluemarble_market.logic.money import MAX_GRANT
-from bluemarble_market.models.common import Identifier, ItemDetail, Money, Quantity, StrictBody
+from bluemarble_market.models.common import (
+    ISLAND_PATTERN,
+    GrantCoin,
+    Identifier,
+    ItemDetail,
+    Money,
+    Quantity,
+    StrictBody,
+)
+from shared.freeform import FreeformBounds
 from shared.storable import check_storable
+from shared.text import trimmed
 
 
 class GrantLine(StrictBody):
     itemId: Identifier
-    island: str = Field(min_length=1, max_length=40)
+    island: str = Field(min_length=1, max_length=40, json_schema_extra={"pattern": ISLAND_PATTERN})
     quantity: Quantity
 
 
 class GrantRequest(StrictBody):
     playerId: Identifier
     grantId: Identifier | None = None
-    coin: Annotated[Decimal, Field(ge=0, le=MAX_GRANT, decimal_places=2, allow_inf_nan=False)] | None = None
+    coin: GrantCoin | None = None
     items: list[GrantLine] = Field(default_factory=list, max_length=20)
-    reason: str = Field(min_length=1, max_length=200)
+    reason: trimmed(1, 200)
 
 
 class Grant(BaseModel):
@@ -38,16 +46,24 @@ class GrantResponse(BaseModel):
     data: Grant
 
 
+ATTRIBUTES = FreeformBounds()
+
+
 class ItemDefinitionRequest(StrictBody):
-    name: str = Field(min_length=1, max_length=80)
-    type: str = Field(min_length=1, max_length=40)
+    name: trimmed(1, 80)
+    type: trimmed(1, 40)
     description: str = Field(default="", max_length=500)
     quality: str | None = Field(default=None, max_length=40)
-    attributes: dict[str, Any] = Field(default_factory=dict)
+    # Free-form, within the bounds the document states (shared.freeform), and at most 8 KiB.
+    attributes: Annotated[dict[str, Any], WithJsonSchema(ATTRIBUTES.object_schema())] = Field(
+        default_factory=dict, description="At most 8 KiB as JSON"
+    )
 
     @field_validator("attributes")
     @classmethod
-    def storable(cls, value: dict[str, Any]) -> dict[str, Any]:
+    def bounded(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if problem := ATTRIBUTES.object_problem(value):
+            raise ValueError(problem)
         check_storable(value, "attributes", max_bytes=8 * 1024)
         return value
 

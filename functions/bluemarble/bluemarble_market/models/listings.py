@@ -2,9 +2,11 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bluemarble_market.models.common import (
+    OPTIONAL_ISLAND_PATTERN,
+    WS,
     Identifier,
     ItemDetail,
     ListingSummary,
@@ -15,16 +17,29 @@ from bluemarble_market.models.common import (
     StrictBody,
 )
 
+# 1-720 hours or 1-30 days, any case, as logic/listings.parse_duration reads it.
+DURATION_PATTERN = rf"^[{WS}]*(([1-9]|[1-9][0-9]|[1-6][0-9]{{2}}|7[01][0-9]|720)[hH]|([1-9]|[12][0-9]|30)[dD])[{WS}]*$"
+
 
 class CreateListingRequest(StrictBody):
     itemId: Identifier
     quantity: Quantity
     pricePerUnit: Price
-    duration: str = Field(default="7d", max_length=8)
-    island: str | None = Field(default=None, max_length=40)
+    duration: str = Field(default="7d", max_length=8, json_schema_extra={"pattern": DURATION_PATTERN})
+    island: str | None = Field(default=None, max_length=40, json_schema_extra={"pattern": OPTIONAL_ISLAND_PATTERN})
 
 
 class UpdateListingRequest(StrictBody):
+    # an edit changes the price, the quantity or both (a null is "no change")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["pricePerUnit"], "properties": {"pricePerUnit": {"not": {"type": "null"}}}},
+                {"required": ["quantity"], "properties": {"quantity": {"not": {"type": "null"}}}},
+            ]
+        }
+    )
+
     pricePerUnit: Price | None = None
     quantity: Quantity | None = None
 

@@ -1,15 +1,17 @@
 """Bodies of the reputation routes (rate a seller, a seller's reputation), as the spec writes them."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictFloat, StrictInt
+from pydantic import BaseModel, Field, StrictFloat, StrictInt, WithJsonSchema
 
 from bluemarble_market.models.common import Identifier, StrictBody
 
 
 class RateRequest(StrictBody):
     transactionId: Identifier
-    rating: StrictInt | StrictFloat
+    # a whole number of stars (4.0 is 4, as JSON Schema counts it); logic/ratings.py refuses the
+    # rest with INVALID_RATING
+    rating: Annotated[StrictInt | StrictFloat, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5})]
     comment: str | None = Field(default=None, max_length=1000)
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from realestate_agent import dependencies
 from realestate_agent.access import Caller
-from realestate_agent.envelope import MAX_LIMIT, Envelope, Page, ok, paged, parse_sort
+from realestate_agent.envelope import MAX_LIMIT, Envelope, Page, ok, paged, parse_sort, sort_pattern
 from realestate_agent.identity import realestate_app, require
 from realestate_agent.logic import agents as logic
 from realestate_agent.logic import documents as document_logic
@@ -23,8 +23,9 @@ from realestate_agent.settings import get_realestate_settings
 from shared.app import lambda_handler
 from shared.errors import InvalidInput
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/agents")
+router = APIRouter(prefix="/api/v1/agents", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.get("", response_model=Envelope[Page[AgentView]])
@@ -32,9 +33,17 @@ def list_agents(
     request: Request,
     page: int = Query(default=1, ge=1),
     limit: int = Query(default=20, ge=1, le=MAX_LIMIT),
-    status: str | None = Query(default=None, description="creating, active, inactive or error"),
+    status: str | None = Query(
+        default=None,
+        description="creating, active, inactive or error",
+        json_schema_extra={"enum": list(AGENT_STATUSES)},
+    ),
     search: str | None = Query(default=None, max_length=100),
-    sort: str | None = Query(default=None, description="createdAt|updatedAt|name, then :asc or :desc"),
+    sort: str | None = Query(
+        default=None,
+        description="createdAt|updatedAt|name, then :asc or :desc",
+        json_schema_extra={"pattern": sort_pattern(logic.SORTS)},
+    ),
     caller: Caller = Depends(require("agent:read")),
 ) -> Any:
     if status is not None and status not in AGENT_STATUSES:

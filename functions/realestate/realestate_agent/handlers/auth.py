@@ -6,7 +6,7 @@ envelope with ``data: {accessToken, refreshToken, tokenType, expiresIn, user}``.
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from realestate_agent import dependencies
@@ -21,8 +21,9 @@ from realestate_agent.models.auth import (
     TokenData,
 )
 from shared.app import lambda_handler
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/auth")
+router = APIRouter(prefix="/api/v1/auth", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 def _tokens(user: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse, Response
 
 from realestate_agent import dependencies
 from realestate_agent.access import Caller
-from realestate_agent.envelope import MAX_LIMIT, Envelope, Page, ok, paged, parse_sort
+from realestate_agent.envelope import MAX_LIMIT, Envelope, Page, ok, paged, parse_sort, sort_pattern
 from realestate_agent.identity import realestate_app, require
 from realestate_agent.logic import conversations as logic
 from realestate_agent.models.conversations import (
@@ -24,9 +24,11 @@ from shared.app import lambda_handler
 from shared.errors import InvalidInput
 from shared.events import format_sse
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/conversations")
-_MESSAGE_ID = re.compile(r"^msg_\d{14}[0-9a-f]{8}$")
+router = APIRouter(prefix="/api/v1/conversations", dependencies=[Depends(no_unknown_query_parameters)])
+_CONVERSATION_SORTS = {"startedAt": "startedAt"}
+_MESSAGE_ID = re.compile(r"^msg_[0-9]{14}[0-9a-f]{8}$")
 _SSE_RESPONSE = {
     200: {
         "description": "A finite stream of server-sent events (`event: message`, `id: <message id>`); "
@@ -53,16 +55,22 @@ _SSE_RESPONSE = {
 def list_conversations(
     request: Request,
     agentId: str | None = Query(default=None, max_length=64),  # noqa: N803 - the spec's casing
-    status: str | None = Query(default=None, description="active or ended"),
+    status: str | None = Query(
+        default=None, description="active or ended", json_schema_extra={"enum": ["active", "ended"]}
+    ),
     source: str | None = Query(default=None, max_length=32),
-    sort: str | None = Query(default=None, description="startedAt:desc (default) or startedAt:asc"),
+    sort: str | None = Query(
+        default=None,
+        description="startedAt:desc (default) or startedAt:asc",
+        json_schema_extra={"pattern": sort_pattern(_CONVERSATION_SORTS)},
+    ),
     page: int = Query(default=1, ge=1),
     limit: int = Query(default=20, ge=1, le=MAX_LIMIT),
     caller: Caller = Depends(require("conversation:read")),
 ) -> Any:
     if status is not None and status not in ("active", "ended"):
         raise InvalidInput("status must be active or ended", {"field": "status", "value": status})
-    _, descending = parse_sort(sort, {"startedAt": "startedAt"}, "startedAt:desc")
+    _, descending = parse_sort(sort, _CONVERSATION_SORTS, "startedAt:desc")
     filters = {"agentId": agentId, "status": status, "source": source.lower() if source else None}
     found, total = dependencies.conversations().page(caller.organization_id, filters, descending, page, limit)
     return ok(request, paged([logic.conversation_view(c) for c in found], page, limit, total))
@@ -140,14 +148,15 @@ def end_conversation(
 @router.get("/{conversationId}/stream", response_class=Response, responses=_SSE_RESPONSE)
 def stream(
     conversationId: str,  # noqa: N803 - the spec's casing
-    last_event_id: str | None = Header(default=None, alias="Last-Event-ID"),
+    # Typed str (not Optional), so the document does not offer null: absent is the only "none".
+    # The header is what EventSource sends back by itself, not the client's choice: one this
+    # stream did not issue is ignored and the stream starts from the beginning (as JIGA's does).
+    last_event_id: str = Header(default=None, alias="Last-Event-ID", max_length=64),
     limit: int = Query(default=100, ge=1, le=MAX_LIMIT),
     caller: Caller = Depends(require("conversation:read")),
 ) -> Any:
     if last_event_id is not None and not _MESSAGE_ID.match(last_event_id):
-        raise InvalidInput(
-            "Last-Event-ID is not a message id of this stream", {"field": "Last-Event-ID", "value": last_event_id}
-        )
+        last_event_id = None
     events = logic.stream_events(dependencies.conversation_services(), caller, conversationId, last_event_id, limit)
     return Response(content=format_sse(events), media_type="text/event-stream", headers={"X-Accel-Buffering": "no"})
 

@@ -4,7 +4,7 @@ import os
 import time
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from realestate_agent.envelope import Envelope, ok
@@ -14,8 +14,9 @@ from realestate_agent.settings import API_VERSION, get_realestate_settings
 from shared import aws
 from shared.app import lambda_handler
 from shared.errors import ServiceUnavailable, utc_now_iso
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/health")
+router = APIRouter(prefix="/api/v1/health", dependencies=[Depends(no_unknown_query_parameters)])
 STATS = logic.InstanceStats()
 DEPENDENCIES = ("database", "storage", "queues")
 

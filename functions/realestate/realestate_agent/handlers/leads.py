@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from realestate_agent import dependencies
 from realestate_agent.access import Caller
-from realestate_agent.envelope import MAX_LIMIT, Envelope, Page, ok, paged, parse_sort
+from realestate_agent.envelope import MAX_LIMIT, Envelope, Page, ok, paged, parse_sort, sort_pattern
 from realestate_agent.identity import realestate_app, require
 from realestate_agent.logic import leads as logic
 from realestate_agent.models.common import LEAD_STATUSES
@@ -21,17 +21,26 @@ from realestate_agent.models.leads import (
 from shared.app import lambda_handler
 from shared.errors import InvalidInput
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/leads")
+router = APIRouter(prefix="/api/v1/leads", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.get("", response_model=Envelope[Page[LeadView]])
 def list_leads(
     request: Request,
-    status: str | None = Query(default=None, description="new, contacted, qualified, converted or lost"),
+    status: str | None = Query(
+        default=None,
+        description="new, contacted, qualified, converted or lost",
+        json_schema_extra={"enum": list(LEAD_STATUSES)},
+    ),
     source: str | None = Query(default=None, max_length=32, description="the source channel, e.g. web"),
     qualificationScore: int | None = Query(default=None, ge=0, le=100, description="minimum score"),  # noqa: N803
-    sort: str | None = Query(default=None, description="createdAt|qualificationScore, then :asc or :desc"),
+    sort: str | None = Query(
+        default=None,
+        description="createdAt|qualificationScore, then :asc or :desc",
+        json_schema_extra={"pattern": sort_pattern(logic.SORTS)},
+    ),
     page: int = Query(default=1, ge=1),
     limit: int = Query(default=20, ge=1, le=MAX_LIMIT),
     caller: Caller = Depends(require("lead:read")),

@@ -22,8 +22,9 @@ from realestate_agent.models.auth import (
 )
 from shared.app import lambda_handler
 from shared.errors import Forbidden, NotFound, utc_now_iso
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/organization")
+router = APIRouter(prefix="/api/v1/organization", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 def _organization(caller: Caller) -> dict[str, Any]:

@@ -13,8 +13,9 @@ from realestate_agent.logic import documents as logic
 from realestate_agent.models.agents import DocumentData, UploadDocumentRequest
 from shared.app import lambda_handler
 from shared.idempotency import respond_idempotently
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/agents")
+router = APIRouter(prefix="/api/v1/agents", dependencies=[Depends(no_unknown_query_parameters)])
 
 
 @router.post("/{agentId}/documents", status_code=201, response_model=Envelope[DocumentData])

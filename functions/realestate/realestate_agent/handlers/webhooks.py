@@ -15,8 +15,9 @@ from realestate_agent.logic import events
 from realestate_agent.models.webhooks import DeliveryData, DeliveryView
 from shared.app import lambda_handler
 from shared.errors import Conflict, NotFound, utc_now_iso
+from shared.query import no_unknown_query_parameters
 
-router = APIRouter(prefix="/api/v1/agents")
+router = APIRouter(prefix="/api/v1/agents", dependencies=[Depends(no_unknown_query_parameters)])
 STUCK_MINUTES = 15  # a pending delivery without a next attempt for this long was never queued
 
 

@@ -32,7 +32,7 @@ from realestate_agent.errors import field_error
 from realestate_agent.logic import bant, events
 from realestate_agent.logic.organizations import qualification_threshold
 from realestate_agent.models.leads import Bant, CreateLeadRequest
-from shared.errors import Conflict, NotFound, Unprocessable, utc_now_iso
+from shared.errors import Conflict, NotFound, utc_now_iso
 
 TRANSITIONS = {
     "new": ("contacted", "qualified", "lost"),
@@ -194,7 +194,9 @@ def accept_suggestion(services: LeadServices, caller: Caller, lead_id: str) -> d
     lead = visible_lead(services, caller, lead_id, consistent=True)
     suggestion = suggestion_of(services, lead)
     if suggestion is None:
-        raise field_error(Unprocessable, "The lead's conversation has no BANT suggestion yet", "leadId", lead_id)
+        # The request is well formed; the lead's state refuses it (409, the spec's code for a
+        # conflict with the resource as it stands), as a 422 would say the request itself is invalid.
+        raise field_error(Conflict, "The lead's conversation has no BANT suggestion yet", "leadId", lead_id)
     return score(services, caller, lead_id, Bant.model_validate({name: suggestion[name] for name in bant.CRITERIA}))
 
 

@@ -2,18 +2,17 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field
 
-from realestate_agent.models.common import Email, SpecModel, Text, _email
+from realestate_agent.models.common import Email, SpecModel, Whole
+from shared.text import trimmed
 
 
 class RegisterRequest(SpecModel):
     email: Email
     password: str = Field(min_length=8, max_length=128)
-    name: Annotated[Text, StringConstraints(min_length=1, max_length=100)]
-    organizationName: Annotated[Text, StringConstraints(min_length=2, max_length=100)]
-
-    _check_email = field_validator("email")(_email)
+    name: trimmed(1, 100)
+    organizationName: trimmed(2, 100)
 
 
 class LoginRequest(SpecModel):
@@ -28,7 +27,7 @@ class RefreshRequest(SpecModel):
 class AcceptInvitationRequest(SpecModel):
     token: str = Field(min_length=16, max_length=128)
     password: str = Field(min_length=8, max_length=128)
-    name: Annotated[Text, StringConstraints(min_length=1, max_length=100)]
+    name: trimmed(1, 100)
 
 
 class UserView(BaseModel):
@@ -65,11 +64,11 @@ class OrganizationData(BaseModel):
 
 
 class OrganizationSettingsPatch(SpecModel):
-    leadQualificationThreshold: int | None = Field(default=None, ge=1, le=100)
+    leadQualificationThreshold: Annotated[int, Field(ge=1, le=100), Whole] | None = None
 
 
 class UpdateOrganizationRequest(SpecModel):
-    name: Annotated[Text, StringConstraints(min_length=2, max_length=100)] | None = None
+    name: trimmed(2, 100) | None = None
     settings: OrganizationSettingsPatch | None = None
 
 
@@ -79,8 +78,6 @@ Role = Literal["admin", "manager", "member", "viewer"]
 class InviteMemberRequest(SpecModel):
     email: Email
     role: Role
-
-    _check_email = field_validator("email")(_email)
 
 
 class UpdateMemberRequest(SpecModel):

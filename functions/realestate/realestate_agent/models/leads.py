@@ -1,23 +1,29 @@
 """Lead and BANT models, as the spec spells them."""
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from realestate_agent.models.common import Email, Score, Slug, SpecModel, Text, _email
+from realestate_agent.models.common import Email, Phone, Score, Slug, SpecModel
 from realestate_agent.models.conversations import BantSuggestion
+from shared.text import trimmed
 
 
 class ContactInfo(SpecModel):
-    email: Email | None = None
-    name: Annotated[Text, StringConstraints(min_length=1, max_length=200)] | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 ().-]{3,30}$")] | None = None
-    preferredContact: Literal["email", "phone", "sms", "whatsapp"] | None = None
+    # a way to reach the lead: an email or a phone number that is not null
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["email"], "properties": {"email": {"type": "string"}}},
+                {"required": ["phone"], "properties": {"phone": {"type": "string"}}},
+            ]
+        }
+    )
 
-    @field_validator("email")
-    @classmethod
-    def email_address(cls, value: str | None) -> str | None:
-        return None if value is None else _email(value)
+    email: Email | None = None
+    name: trimmed(1, 200) | None = None
+    phone: Phone | None = None
+    preferredContact: Literal["email", "phone", "sms", "whatsapp"] | None = None
 
     @model_validator(mode="after")
     def reachable(self) -> "ContactInfo":
