@@ -15,48 +15,22 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    allow_header_conformance,
-    content_type_conformance,
-    ensure_resource_availability,
-    ignored_auth,
-    missing_required_header,
-    negative_data_rejection,
-    positive_data_acceptance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-    unsupported_method,
-    use_after_free,
-)
 
 from local.openapi import build_openapi
 from local.runtime import ROOT, LocalRuntime
 from local.server import serve_http_api
+from tests.support.fuzzing import (
+    EVERY_CHECK,
+    NEGATIVE_DATA_REJECTION,
+    drop_framing_headers,
+    headers_for,
+    swap_in_existing_ids,
+)
 from tests.support.jiga import JigaDriver, User
-from tests.support.schemathesis_auth import headers_for
-from tests.support.schemathesis_ids import swap_in_existing_ids
-from tests.support.schemathesis_transport import NEGATIVE_DATA_REJECTION, drop_framing_headers
 
 API = "JigaHttpApi"
 COMMITTED_DOCUMENT = ROOT / "docs" / "openapi" / "jiga.json"
-# Every check schemathesis has (`--checks all`), except max_response_time (tests never time).
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    positive_data_acceptance,
-    negative_data_rejection,
-    use_after_free,
-    ensure_resource_availability,
-    missing_required_header,
-    ignored_auth,
-    unsupported_method,
-    allow_header_conformance,
-]
+CHECKS = EVERY_CHECK
 
 
 @pytest.fixture(scope="module")
